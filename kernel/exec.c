@@ -1,0 +1,214 @@
+// exec: load an ELF program into a fresh address space and switch to it.
+//
+// The new address space is built completely before the old one is freed,
+// so a failing exec returns -1 to a process that is still intact. Layout:
+// the program's segments from USER_TEXT_BASE, the heap after them (p->sz),
+// and USERSTACK pages of stack ending at USER_STACK_TOP with an unmapped
+// guard page below. The stack starts with argc's strings and argv[].
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "klib.h"
+#include "kalloc.h"
+#include "vm.h"
+#include "inode.h"
+#include "log.h"
+#include "elf.h"
+#include "exec.h"
+#include "sysarg.h"
+#include "sysfunc.h"
+
+// PTE permissions for a segment's ELF flags.
+static int
+segment_perm(uint32 flags)
+{
+  int perm = 0;
+  if (flags & ELF_PROG_FLAG_EXEC)
+    perm |= PTE_X;
+  if (flags & ELF_PROG_FLAG_WRITE)
+    perm |= PTE_W;
+  return perm;
+}
+
+// Map the pages of segment ph (zeroed) and read its file bytes into them.
+// Pages shared with an earlier segment keep their frame and gain perms.
+// ip is locked. Returns 0 or -1.
+static int
+load_segment(pagetable_t pt, struct inode *ip, struct prog_header *ph)
+{
+  int perm = PTE_R | PTE_U | segment_perm(ph->flags);
+  for (uint64 va = PGROUNDDOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PGSIZE) {
+    pte_t *pte = vm_walk(pt, va, 0);
+    if (pte && (*pte & PTE_V)) {
+      *pte |= perm;
+      continue;
+    }
+    void *page = page_alloc();
+    if (page == 0)
+      return -1;
+    if (vm_map(pt, va, V2P(page), PGSIZE, perm) < 0) {
+      page_free(page);
+      return -1;
+    }
+  }
+  // Copy the file part, one page at a time, through the direct map.
+  for (uint64 done = 0; done < ph->filesz;) {
+    uint64 va = ph->vaddr + done;
+    uint64 n = MIN(PGSIZE - va % PGSIZE, ph->filesz - done);
+    uint64 pa = uvm_walkaddr(pt, PGROUNDDOWN(va));
+    if (inode_read(ip, 0, (uint64)P2V(pa) + va % PGSIZE, ph->off + done, n) != n)
+      return -1;
+    done += n;
+  }
+  return 0;
+}
+
+// Check and load every loadable segment of the ELF file ip (locked).
+// Sets *brk to the page-aligned end of the highest segment and *entry.
+static int
+load_program(pagetable_t pt, struct inode *ip, uint64 *brk, uint64 *entry)
+{
+  struct elf_header eh;
+  if (inode_read(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) ||
+      eh.magic != ELF_MAGIC || eh.phentsize != sizeof(struct prog_header))
+    return -1;
+  *brk = USER_TEXT_BASE;
+  for (int i = 0; i < eh.phnum; i++) {
+    struct prog_header ph;
+    uint64 off = eh.phoff + i * sizeof(ph);
+    if (inode_read(ip, 0, (uint64)&ph, off, sizeof(ph)) != sizeof(ph))
+      return -1;
+    if (ph.type != ELF_PROG_LOAD || ph.memsz == 0)
+      continue;
+    if (ph.memsz < ph.filesz || ph.vaddr < USER_TEXT_BASE ||
+        ph.vaddr + ph.memsz < ph.vaddr ||
+        ph.vaddr + ph.memsz > USER_STACK_TOP - (USERSTACK + 1) * PGSIZE)
+      return -1;
+    if (load_segment(pt, ip, &ph) < 0)
+      return -1;
+    *brk = MAX(*brk, PGROUNDUP(ph.vaddr + ph.memsz));
+  }
+  *entry = eh.entry;
+  return 0;
+}
+
+// Map the stack and copy the argument strings and argv[] onto it.
+// Returns the initial sp (with *argvp = user address of argv[]), or 0.
+static uint64
+setup_stack(pagetable_t pt, char **argv, int *argcp, uint64 *argvp)
+{
+  uint64 bottom = USER_STACK_TOP - USERSTACK * PGSIZE;
+  if (uvm_alloc(pt, bottom, USER_STACK_TOP, PTE_W) == 0)
+    return 0;
+  uint64 sp = USER_STACK_TOP;
+  uint64 uargv[MAXARG + 1];
+  int argc;
+  for (argc = 0; argv[argc]; argc++) {
+    if (argc >= MAXARG)
+      return 0;
+    uint64 len = strlen(argv[argc]) + 1;
+    sp = (sp - len) & ~15UL; // the RISC-V ABI wants sp 16-byte aligned
+    if (sp < bottom || copyout(pt, sp, argv[argc], len) < 0)
+      return 0;
+    uargv[argc] = sp;
+  }
+  uargv[argc] = 0;
+  sp = (sp - (argc + 1) * sizeof(uint64)) & ~15UL;
+  if (sp < bottom || copyout(pt, sp, uargv, (argc + 1) * sizeof(uint64)) < 0)
+    return 0;
+  *argcp = argc;
+  *argvp = sp;
+  return sp;
+}
+
+int
+kexec(const char *path, char **argv)
+{
+  struct proc *p = myproc();
+  pagetable_t pt = 0;
+  uint64 brk, entry, sp, uargv;
+  int argc;
+
+  log_begin_op();
+  struct inode *ip = path_lookup(path);
+  if (ip == 0) {
+    log_end_op();
+    return -1;
+  }
+  inode_lock(ip);
+  if ((pt = uvm_create()) == 0 || load_program(pt, ip, &brk, &entry) < 0)
+    goto bad;
+  inode_unlockput(ip);
+  log_end_op();
+  ip = 0;
+
+  if ((sp = setup_stack(pt, argv, &argc, &uargv)) == 0)
+    goto bad;
+
+  // Commit: from here on exec cannot fail.
+  const char *last = path;
+  for (const char *s = path; *s; s++)
+    if (*s == '/')
+      last = s + 1;
+  safestrcpy(p->name, last, sizeof(p->name));
+  pagetable_t old = p->pagetable;
+  p->pagetable = pt;
+  p->sz = brk;
+  p->trapframe->epc = entry;
+  p->trapframe->sp = sp;
+  p->trapframe->a0 = argc;
+  p->trapframe->a1 = uargv;
+  CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
+  sfence_vma();
+  uvm_free(old);
+  return argc; // lands in a0: main(argc, argv)
+
+bad:
+  if (pt)
+    uvm_free(pt);
+  if (ip) {
+    inode_unlockput(ip);
+    log_end_op();
+  }
+  return -1;
+}
+
+// Free the kernel copies of exec's arguments.
+static void
+free_args(char **argv)
+{
+  for (int i = 0; argv[i]; i++)
+    page_free(argv[i]);
+}
+
+// exec(path, argv): copy the path and each argument string (at most
+// MAXARG, each shorter than a page) into the kernel, then kexec.
+uint64
+sys_exec(void)
+{
+  char path[MAXPATH];
+  char *argv[MAXARG + 1] = { 0 };
+  uint64 uargv = arg_addr(1);
+  int result = -1;
+
+  if (arg_str(0, path, MAXPATH) < 0)
+    return -1;
+  for (int i = 0;; i++) {
+    uint64 uarg;
+    if (fetch_addr(uargv + i * sizeof(uint64), &uarg) < 0)
+      goto out;
+    if (uarg == 0)
+      break;
+    if (i == MAXARG)
+      goto out; // too many arguments
+    if ((argv[i] = page_alloc()) == 0 || fetch_str(uarg, argv[i], PGSIZE) < 0)
+      goto out;
+  }
+  result = kexec(path, argv);
+out:
+  free_args(argv);
+  return result;
+}

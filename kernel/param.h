@@ -1,0 +1,20 @@
+// Tunable limits. Each has a one-line reason; change them here only.
+#pragma once
+
+#define NPROC 64                  // maximum number of processes
+#define NCPU 8                    // maximum number of harts (hart ids 0..NCPU-1)
+#define NOFILE 16                 // open files per process
+#define NFILE 100                 // open files per system
+#define NINODE 50                 // maximum number of in-memory inodes
+#define NDEV 10                   // maximum major device number
+#define ROOTDEV 1                 // device number of the file system root disk
+#define MAXARG 32                 // max exec arguments
+#define MAXOPBLOCKS 10            // max # of blocks any FS op writes
+#define LOGSIZE (MAXOPBLOCKS * 3) // max data blocks in on-disk log
+#define NBUF (MAXOPBLOCKS * 3)    // size of disk block cache
+#define FSSIZE 4000               // size of file system in blocks
+#define MAXPATH 128               // maximum file path name
+#define USERSTACK 4               // user stack pages (below it: one guard page)
+
+#define TICK_HZ 100               // timer interrupts per second on each hart
+#define CONSOLE_BUF 1024          // bytes of typed-ahead console input kept

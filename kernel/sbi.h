@@ -1,0 +1,16 @@
+// Calls into the SBI firmware (OpenSBI), which runs in M-mode below us.
+// Extension and function numbers are from the SBI specification 1.0.
+#pragma once
+#include "types.h"
+
+// Ask for a timer interrupt at time stime (rdtime units).
+void sbi_set_timer(uint64 stime);
+// Raise a software interrupt on every hart in the mask (bit i = hart i).
+void sbi_send_ipi(uint64 hart_mask);
+// Start a stopped hart at physical address start_pa with a1 = opaque.
+// Returns the SBI error code (0 = success).
+long sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque);
+// Power the machine off. Does not return.
+_Noreturn void sbi_shutdown(void);
+// Write one character through the firmware's console (early boot only).
+void sbi_console_putchar(int c);

@@ -1,0 +1,238 @@
+// Trap handling: what happens after trapentry.S has saved the registers.
+//
+// From user mode (user_trap): a system call (scause = ecall from U-mode),
+// a device or timer interrupt, or an exception -- a fault that kills the
+// process with a one-line report. From kernel mode (kernel_trap): only
+// interrupts are expected; an exception there is a kernel bug and panics.
+#include <stddef.h>
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "printf.h"
+#include "trap.h"
+#include "syscall_dispatch.h"
+#include "plic.h"
+#include "uart.h"
+#include "virtio.h"
+#include "sbi.h"
+#include "fdt.h"
+#include "vm.h"
+
+// trapentry.S uses these offsets.
+_Static_assert(offsetof(struct trapframe, a0) == 72, "trapframe a0");
+_Static_assert(offsetof(struct trapframe, epc) == 248, "trapframe epc");
+_Static_assert(offsetof(struct trapframe, kernel_sp) == 256, "trapframe kernel_sp");
+_Static_assert(offsetof(struct trapframe, kernel_hartid) == 264, "trapframe hartid");
+
+struct spinlock tickslock;
+uint64 ticks;
+
+static uint64 tick_interval;   // [I] rdtime units between timer interrupts
+static int timekeeper_hart;    // [I] the hart that advances `ticks`
+
+extern char uservec[], kernelvec[];
+extern void userret_fn(struct trapframe *tf) __asm__("userret");
+
+enum intr_kind { INTR_NONE, INTR_TIMER, INTR_OTHER };
+
+void
+trap_init(void)
+{
+  spin_init(&tickslock, "ticks");
+  tick_interval = machine.timebase_hz / TICK_HZ;
+  timekeeper_hart = cpuid();
+}
+
+// Ask for the next timer interrupt one tick from now.
+static void
+timer_arm(void)
+{
+  uint64 next = r_time() + tick_interval;
+  if (machine.has_sstc)
+    asm volatile("csrw 0x14d, %0" : : "r"(next)); // CSR_STIMECMP
+  else
+    sbi_set_timer(next);
+}
+
+void
+trap_init_hart(void)
+{
+  CSR_WRITE(stvec, kernelvec);
+  CSR_SET(sie, SIE_SEIE | SIE_STIE | SIE_SSIE);
+  timer_arm();
+}
+
+static void
+timer_intr(void)
+{
+  mycpu()->ticks++;
+  if (cpuid() == timekeeper_hart) {
+    spin_lock(&tickslock);
+    ticks++;
+    wakeup(&ticks);
+    spin_unlock(&tickslock);
+  }
+  timer_arm(); // writing stimecmp also clears the pending interrupt
+}
+
+// Handle an interrupt, given scause. Returns what kind it was.
+static enum intr_kind
+device_intr(uint64 scause)
+{
+  if (scause == SCAUSE_S_TIMER) {
+    timer_intr();
+    return INTR_TIMER;
+  }
+  if (scause == SCAUSE_S_EXT) {
+    int irq = plic_claim();
+    if (irq == UART0_IRQ)
+      uart_intr();
+    else if (irq == VIRTIO0_IRQ)
+      virtio_blk_intr();
+    else if (irq)
+      kprintf("device_intr: unexpected irq %d\n", irq);
+    if (irq)
+      plic_complete(irq);
+    return INTR_OTHER;
+  }
+  if (scause == SCAUSE_S_SOFT) {
+    CSR_CLEAR(sip, SIE_SSIE); // an IPI: its only job was to end a wfi
+    return INTR_OTHER;
+  }
+  return INTR_NONE;
+}
+
+// The name of an exception cause, for fault reports.
+static const char *
+cause_name(uint64 scause)
+{
+  switch (scause) {
+  case EXC_INST_MISALIGNED: return "instruction address misaligned";
+  case EXC_INST_ACCESS: return "instruction access fault";
+  case EXC_ILLEGAL_INST: return "illegal instruction";
+  case EXC_BREAKPOINT: return "breakpoint";
+  case EXC_LOAD_MISALIGNED: return "load address misaligned";
+  case EXC_LOAD_ACCESS: return "load access fault";
+  case EXC_STORE_MISALIGNED: return "store address misaligned";
+  case EXC_STORE_ACCESS: return "store access fault";
+  case EXC_INST_PAGE_FAULT: return "instruction page fault";
+  case EXC_LOAD_PAGE_FAULT: return "load page fault";
+  case EXC_STORE_PAGE_FAULT: return "store page fault";
+  default: return "unknown exception";
+  }
+}
+
+// Why a user access at va faulted, in words.
+static const char *
+fault_reason(struct proc *p, uint64 scause, uint64 va)
+{
+  uint64 guard = USER_STACK_TOP - (USERSTACK + 1) * PGSIZE;
+  if (scause == EXC_ILLEGAL_INST)
+    return "not a valid instruction";
+  if (scause == EXC_BREAKPOINT)
+    return "ebreak";
+  if (scause == EXC_LOAD_MISALIGNED || scause == EXC_STORE_MISALIGNED ||
+      scause == EXC_INST_MISALIGNED)
+    return "misaligned address";
+  if (va < USER_TEXT_BASE)
+    return "NULL pointer";
+  if (va >= MAXVA)
+    return "kernel address";
+  if (va >= guard && va < guard + PGSIZE)
+    return "stack guard page";
+  pte_t *pte = vm_walk(p->pagetable, va, 0);
+  if (pte == 0 || (*pte & PTE_V) == 0)
+    return "not mapped";
+  if (scause == EXC_STORE_PAGE_FAULT && (*pte & PTE_W) == 0)
+    return "write to read-only page";
+  if (scause == EXC_INST_PAGE_FAULT && (*pte & PTE_X) == 0)
+    return "not executable";
+  return "access not permitted";
+}
+
+// An exception nothing can resolve: report it in one line and kill.
+static void
+user_fault(struct proc *p, uint64 scause, uint64 stval)
+{
+  uint64 sepc = CSR_READ(sepc);
+  uint64 va = scause == EXC_ILLEGAL_INST ? sepc : stval;
+  kprintf("fault: pid %d (%s): %s at va 0x%lx, sepc 0x%lx: %s\n", p->pid,
+          p->name, cause_name(scause), va, sepc, fault_reason(p, scause, va));
+  proc_set_killed(p);
+}
+
+// Entered from uservec (trapentry.S) on every trap from user mode.
+void
+user_trap(void)
+{
+  CSR_WRITE(stvec, kernelvec); // traps from now on are kernel traps
+  struct proc *p = myproc();
+  uint64 scause = CSR_READ(scause);
+  enum intr_kind kind = INTR_NONE;
+
+  if (scause == SCAUSE_ECALL_U) {
+    if (proc_killed(p))
+      proc_exit(-1);
+    p->trapframe->epc += 4; // return past the ecall instruction
+    intr_on();              // system calls may take a while
+    syscall();
+  } else if (scause & SCAUSE_INTERRUPT) {
+    kind = device_intr(scause);
+  } else {
+    user_fault(p, scause, CSR_READ(stval));
+  }
+
+  if (proc_killed(p))
+    proc_exit(-1);
+  if (kind == INTR_TIMER)
+    yield();
+  user_trap_return();
+}
+
+void
+user_trap_return(void)
+{
+  struct proc *p = myproc();
+  intr_off(); // until sret: a trap now would go to the wrong vector
+
+  CSR_WRITE(stvec, uservec);
+  CSR_WRITE(sscratch, p->trapframe);
+  p->trapframe->kernel_sp = p->kstack + PGSIZE;
+  p->trapframe->kernel_hartid = r_tp();
+
+  uint64 sstatus = CSR_READ(sstatus);
+  sstatus &= ~(SSTATUS_SPP | SSTATUS_FS); // user mode; no floating point
+  sstatus |= SSTATUS_SPIE;                // interrupts on after sret
+  CSR_WRITE(sstatus, sstatus);
+  CSR_WRITE(sepc, p->trapframe->epc);
+  userret_fn(p->trapframe);
+  panic("user_trap_return: userret returned");
+}
+
+// Entered from kernelvec on a trap taken in supervisor mode.
+void
+kernel_trap(void)
+{
+  uint64 sepc = CSR_READ(sepc), sstatus = CSR_READ(sstatus);
+  uint64 scause = CSR_READ(scause);
+  if ((sstatus & SSTATUS_SPP) == 0)
+    panic("kernel_trap: not from supervisor mode");
+  if (intr_get())
+    panic("kernel_trap: interrupts enabled");
+  if (panicked)
+    for (;;)
+      asm volatile("wfi");
+
+  enum intr_kind kind = device_intr(scause);
+  if (kind == INTR_NONE)
+    panic("kernel_trap: %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx",
+          cause_name(scause), scause, sepc, CSR_READ(stval));
+  if (kind == INTR_TIMER && myproc() != 0 && myproc()->state == RUNNING)
+    yield();
+  // yield() may have run other traps: restore what sret needs.
+  CSR_WRITE(sepc, sepc);
+  CSR_WRITE(sstatus, sstatus);
+}

@@ -1,0 +1,45 @@
+# The README's gdb walkthrough: follow one system call from the user's
+# ecall, through the kernel's dispatcher, and back to user mode.
+#
+# test-grade.py (test "gdb") runs it as
+#   gdb-multiarch -batch -nx -x <.gdbinit.tmpl with the port + this file>
+# against a QEMU started with -S; .gdbinit.tmpl connects and defines the
+# helpers (to-user). Every fact the grader checks is printed on a line that
+# starts with "walkthrough: ". In batch mode gdb stops at the first error,
+# so a missing symbol or a failed step leaves lines missing.
+#
+# By hand: `make qemu-gdb` in one terminal, `make gdb` in another, then
+# type the commands below (without the printf lines).
+
+# 1. Stop at the first system call from user mode: the trap entry runs for
+#    every trap, so make the breakpoint conditional on the cause
+#    (scause 8 = environment call from U-mode).
+break uservec if $scause == 8
+continue
+printf "walkthrough: scause = %d\n", $scause
+printf "walkthrough: sepc = 0x%lx\n", $sepc
+printf "walkthrough: a7 = %d\n", $a7
+printf "walkthrough: priv at uservec = %d\n", $priv
+delete
+
+# 2. Into the C dispatcher, syscall() in kernel/syscall.c, on this hart.
+set $walk_hart = $_thread
+tbreak syscall if $_thread == $walk_hart
+continue
+printf "walkthrough: stopped in "
+info symbol $pc
+# uservec saved the user's registers in the process's trapframe; tp holds
+# this hart's id, so cpus[$tp].proc is the process (what myproc() returns).
+printf "walkthrough: a7 in the trapframe = %d\n", cpus[$tp].proc->trapframe->a7
+
+# 3. Let the system call run, back to its caller.
+finish
+printf "walkthrough: returned to "
+info symbol $pc
+
+# 4. Follow sret back to user mode (helper from .gdbinit.tmpl).
+to-user
+printf "walkthrough: priv = %d\n", $priv
+printf "walkthrough: user pc = 0x%lx\n", $pc
+printf "walkthrough: done\n"
+kill
