@@ -46,7 +46,7 @@ Add an entry to the table at the end of this file (see `build_tests`):
   nothing. A pattern may also be a function of the run's Environment (for
   example to use the hart count); it must return the regex.
 - forbid: regexes that must not be found (r"panic" is always added).
-- timeout: seconds for the whole run, boot to power-off (default 90).
+- timeout: seconds for the whole run, boot to power-off (default 60).
 Host-side tests (programs run on the build machine that pass when they exit
 with status 0) are declared with host_test(name, points, about, argv).
 See docs/testing.md for adding a user program together with its test.
@@ -75,7 +75,7 @@ HALT_COMMAND = "halt"
 ALWAYS_FORBIDDEN = [r"panic"]
 FSIMG_PLACEHOLDER = "@GRADE_FSIMG@"   # stands for the disk in the QEMU command
 
-DEFAULT_TIMEOUT = 90.0      # seconds for one QEMU test, boot to power-off
+DEFAULT_TIMEOUT = 60.0      # seconds for one QEMU test, boot to power-off
 HALT_TIMEOUT = 20.0         # seconds QEMU may take to exit after `halt`
 HOST_TEST_TIMEOUT = 120.0   # seconds for one host test
 GDB_TIMEOUT = 120.0         # seconds for the gdb walkthrough
@@ -308,6 +308,13 @@ class Machine:
 
 
 LIVE_PROCESSES = set()    # killed if the grader is interrupted
+
+
+def kill_live_processes():
+    """Kill every QEMU still running (after Ctrl-C)."""
+    for proc in list(LIVE_PROCESSES):
+        if proc.poll() is None:
+            proc.kill()
 
 
 def find_prompt(text, start):
@@ -815,13 +822,19 @@ def run_all(tests, env, jobs, keep):
     Returns the process exit status: 0 if all passed, 1 otherwise.
     """
     results = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
         futures = [pool.submit(run_test, t, env) for t in tests]
         for future in concurrent.futures.as_completed(futures):
             result = future.result()
             results.append(result)
             print_result(result)
             sys.stdout.flush()
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        kill_live_processes()
+        raise
+    pool.shutdown()
     remove_passed_dirs(results, keep)
     passed = [r for r in results if r.passed()]
     score = sum(r.test.points for r in passed)
@@ -900,8 +913,7 @@ def main(argv):
             return run_bench(env)
         return run_all(args.selected, env, args.jobs, args.keep)
     except KeyboardInterrupt:
-        for proc in list(LIVE_PROCESSES):
-            proc.kill()
+        kill_live_processes()
         print("\ninterrupted", file=sys.stderr)
         return 130
 

@@ -67,9 +67,11 @@ mycpu(void)
 struct proc *
 myproc(void)
 {
-  push_off();
+  // Interrupts off, so that we cannot be moved to another hart between
+  // finding our cpu and reading its proc.
+  int was_on = intr_save();
   struct proc *p = mycpu()->proc;
-  pop_off();
+  intr_restore(was_on);
   return p;
 }
 
@@ -139,10 +141,13 @@ found:
 }
 
 // Make p runnable (p->lock held) and wake an idle hart to run it.
+// The fence orders our write of p->state before our read of idle_harts;
+// idle_wait() does the opposite, so one of us always sees the other.
 static void
 make_runnable(struct proc *p)
 {
   p->state = RUNNABLE;
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
   uint64 idle = idle_harts;
   if (idle)
     sbi_send_ipi(idle & -idle); // the lowest idle hart
@@ -325,29 +330,30 @@ proc_kill(int pid)
   return -1;
 }
 
+// p->killed only ever changes from 0 to 1 while p exists, so it is read
+// and written atomically instead of under p->lock (it is checked on every
+// system call).
 void
 proc_set_killed(struct proc *p)
 {
-  spin_lock(&p->lock);
-  p->killed = 1;
-  spin_unlock(&p->lock);
+  __atomic_store_n(&p->killed, 1, __ATOMIC_RELEASE);
 }
 
 int
 proc_killed(struct proc *p)
 {
-  spin_lock(&p->lock);
-  int k = p->killed;
-  spin_unlock(&p->lock);
-  return k;
+  return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
 }
 
-// Find a runnable process, mark it RUNNING and return it with p->lock
-// held; 0 if there is none.
+// Find a runnable process and return it with p->lock held; 0 if there is
+// none. A slot is only locked if a lock-free look says it is runnable
+// (taking 64 locks per pass would dominate the cost of a context switch).
 static struct proc *
 pick_next(void)
 {
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != RUNNABLE)
+      continue;
     spin_lock(&p->lock);
     if (p->state == RUNNABLE)
       return p;
@@ -397,7 +403,9 @@ scheduler(void)
     // The process gave the hart back (yield, sleep or exit). Leave its
     // address space: it may run on another hart next and exec or exit
     // there, freeing the page table this hart's satp still points at.
-    kvm_init_hart();
+    // (No TLB flush: the kernel half is the same in both, and the next
+    // process's satp write below is followed by one.)
+    kvm_use_kernel_table();
     c->proc = 0;
     spin_unlock(&p->lock);
   }
@@ -435,12 +443,14 @@ void
 sleep_on(void *chan, struct spinlock *lk)
 {
   struct proc *p = myproc();
-  // Holding p->lock while we let go of lk means no wakeup(chan) can run
-  // between the two: wakeup needs p->lock to see us.
+  // We become SLEEPING before letting go of lk, and hold p->lock until
+  // sched() has switched away. A waker holds lk when it changes the
+  // condition and calls wakeup(chan), so it either ran before we checked
+  // the condition or sees us SLEEPING (and waits for p->lock).
   spin_lock(&p->lock);
-  spin_unlock(lk);
   p->chan = chan;
   p->state = SLEEPING;
+  spin_unlock(lk);
   sched();
   p->chan = 0;
   spin_unlock(&p->lock);
@@ -452,8 +462,9 @@ wakeup(void *chan)
 {
   struct proc *me = myproc();
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p == me)
-      continue;
+    if (p == me || __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != SLEEPING ||
+        p->chan != chan)
+      continue; // a lock-free look first; re-checked under the lock
     spin_lock(&p->lock);
     if (p->state == SLEEPING && p->chan == chan)
       make_runnable(p);

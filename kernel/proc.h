@@ -78,7 +78,7 @@ struct proc {
 
   enum procstate state; // [p]
   void *chan;           // [p] if SLEEPING, what it waits for
-  int killed;           // [p] set by kill(); checked at safe points
+  int killed;           // [atomic] set by kill(); checked at safe points
   int xstate;           // [p] exit status for the parent's wait()
   int pid;              // [p]
 
@@ -124,7 +124,9 @@ void sched(void);
 // Atomically release lk and sleep on chan; reacquire lk when woken.
 // A wakeup may be spurious: callers loop, re-checking their condition.
 void sleep_on(void *chan, struct spinlock *lk);
-// Wake every process sleeping on chan. Must not hold any p->lock.
+// Wake every process sleeping on chan. The caller holds the lock that
+// protects the condition slept on (the lk given to sleep_on). Must not
+// hold any p->lock.
 void wakeup(void *chan);
 
 // Copy to or from either a user address (user_* = 1, in the current

@@ -136,6 +136,24 @@ intr_off(void)
   CSR_CLEAR(sstatus, SSTATUS_SIE);
 }
 
+// Disable interrupts and return whether they were enabled, in one CSR
+// access (csrrc reads sstatus and clears SIE).
+static inline int
+intr_save(void)
+{
+  uint64 old;
+  asm volatile("csrrc %0, sstatus, %1" : "=r"(old) : "r"(SSTATUS_SIE));
+  return (old & SSTATUS_SIE) != 0;
+}
+
+// Re-enable interrupts if intr_save() found them enabled.
+static inline void
+intr_restore(int was_on)
+{
+  if (was_on)
+    intr_on();
+}
+
 // Are supervisor interrupts enabled on this hart?
 static inline int
 intr_get(void)

@@ -48,8 +48,7 @@ spin_holding(struct spinlock *lk)
 void
 push_off(void)
 {
-  int was_on = intr_get();
-  intr_off();
+  int was_on = intr_save(); // one CSR access: this runs for every lock
   struct cpu *c = mycpu();
   if (c->noff == 0)
     c->intena = was_on;

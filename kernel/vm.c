@@ -126,6 +126,12 @@ kvm_init_hart(void)
   sfence_vma();
 }
 
+void
+kvm_use_kernel_table(void)
+{
+  CSR_WRITE(satp, MAKE_SATP(V2P(kernel_pagetable)));
+}
+
 pagetable_t
 uvm_create(void)
 {

@@ -10,8 +10,12 @@
 // Build the kernel page table (boot hart, once).
 void kvm_init(void);
 
-// Switch this hart to the kernel page table.
+// Switch this hart to the kernel page table, flushing its TLB.
 void kvm_init_hart(void);
+
+// Switch this hart to the kernel page table without a TLB flush (when
+// leaving a user address space that may be freed by another hart).
+void kvm_use_kernel_table(void);
 
 // Return the PTE for va in pagetable, creating intermediate tables if
 // alloc is set. Returns 0 if va is out of range or a table can't be had.

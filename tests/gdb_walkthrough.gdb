@@ -11,10 +11,13 @@
 # By hand: `make qemu-gdb` in one terminal, `make gdb` in another, then
 # type the commands below (without the printf lines).
 
-# 1. Stop at the first system call from user mode: the trap entry runs for
-#    every trap, so make the breakpoint conditional on the cause
-#    (scause 8 = environment call from U-mode).
-break uservec if $scause == 8
+# 1. Stop at the first write() system call from user mode: the trap entry
+#    runs for every trap, so make the breakpoint conditional on the cause
+#    (scause 8 = environment call from U-mode) and the call (a7 = 16,
+#    SYS_write in kernel/syscall.h). Why write: it never sleeps. A system
+#    call that sleeps (open, read, wait) may wake up on another hart, and
+#    `finish` and the breakpoints below wait for this hart (gdb thread).
+break uservec if $scause == 8 && $a7 == 16
 continue
 printf "walkthrough: scause = %d\n", $scause
 printf "walkthrough: sepc = 0x%lx\n", $sepc

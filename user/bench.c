@@ -28,8 +28,8 @@
 #define FORK16M_BYTES (16 * MIB) // heap the forked process has touched
 #define PIPE_BYTES (8 * MIB)     // bytes sent through the pipe
 #define PIPE_WRITE_SIZE 4096     // size of each pipe write
-#define PINGPONG_ITERS 5000
-#define CREATE_ITERS 200
+#define PINGPONG_ITERS 2000
+#define CREATE_ITERS 100
 #define CREATE_WRITE_SIZE 512 // bytes written to each created file
 #define FORKEXEC_ITERS 50
 #define MAX_DECIMALS 6 // digits after the point report() can print

@@ -50,6 +50,8 @@
 #define NAME_MAX_LEN 64               // room for a generated check name
 #define TEXT_SNAPSHOT 32              // bytes of main's code compared
 #define MANY_NAME_SIZE 7              // "st_mNN" and its NUL
+#define TEN_BYTES "0123456789"        // contents of small test files
+#define ELF_MAGIC "\177ELF"           // first bytes of every ELF file
 
 int main(int argc, char *argv[]); // its address is the bad-pointer "text"
 
@@ -475,14 +477,15 @@ test_exec_failures(void)
   check_eq("exec with an unmapped argument returns -1",
            exec_in_child("echo", unmapped_arg), EXEC_RETURNED_ERROR);
 
-  write_file("st_notelf", "this is a text file, not a program\n", 35);
+  char *text = "this is a text file, not a program\n";
+  write_file("st_notelf", text, strlen(text));
   check_eq("exec of a text file returns -1",
            exec_in_child("st_notelf", argv), EXEC_RETURNED_ERROR);
   write_file("st_empty", "", 0);
   check_eq("exec of an empty file returns -1",
            exec_in_child("st_empty", argv), EXEC_RETURNED_ERROR);
   memset(elf_head, 0xff, sizeof(elf_head));
-  memmove(elf_head, "\177ELF", 4);
+  memmove(elf_head, ELF_MAGIC, strlen(ELF_MAGIC));
   write_file("st_badelf", elf_head, sizeof(elf_head));
   check_eq("exec of a garbage ELF header returns -1",
            exec_in_child("st_badelf", argv), EXEC_RETURNED_ERROR);
@@ -544,11 +547,12 @@ test_trunc_fstat(void)
   check_eq("O_TRUNC makes the size 0", st.size, 0);
   check_eq("fstat type of a file is T_FILE", st.type, T_FILE);
   check_eq("a new file has one link", st.nlink, 1);
-  write(fd, "0123456789", 10);
+  write(fd, TEN_BYTES, strlen(TEN_BYTES));
   fstat(fd, &st);
-  check_eq("fstat size follows writes", st.size, 10);
+  check_eq("fstat size follows writes", st.size, strlen(TEN_BYTES));
   close(fd);
-  check_eq("stat sees the same size", stat("st_file", &st) == 0 ? st.size : -1, 10);
+  check_eq("stat sees the same size", stat("st_file", &st) == 0 ? st.size : -1,
+           strlen(TEN_BYTES));
 }
 
 // A descriptor made by dup shares the file offset with the original.
@@ -706,7 +710,8 @@ test_pipe_basics(void)
   write(fds[1], "hello", 5);
   write(fds[1], " world", 6);
   int n = 0, r;
-  while (n < 11 && (r = read(fds[0], in + n, 11 - n)) > 0)
+  int want = strlen("hello world");
+  while (n < want && (r = read(fds[0], in + n, want - n)) > 0)
     n += r;
   in[n] = 0;
   check_true("pipe data comes out in order", strcmp(in, "hello world") == 0,
@@ -925,7 +930,7 @@ group_badlen(void)
 {
   char buf[16];
   int fds[2];
-  write_file("st_len_file", "0123456789", 10);
+  write_file("st_len_file", TEN_BYTES, strlen(TEN_BYTES));
   int fd = open("st_len_file", O_RDWR);
   check_eq("read of length -1 returns -1", read(fd, buf, -1), -1);
   check_eq("read of length -4096 returns -1", read(fd, buf, -PGSIZE), -1);
@@ -934,7 +939,8 @@ group_badlen(void)
   check_eq("read of length 0 returns 0", read(fd, buf, 0), 0);
   close(fd);
   struct stat st;
-  check_eq("file size unchanged", stat("st_len_file", &st) == 0 ? st.size : -1, 10);
+  check_eq("file size unchanged", stat("st_len_file", &st) == 0 ? st.size : -1,
+           strlen(TEN_BYTES));
   unlink("st_len_file");
 
   pipe(fds);
