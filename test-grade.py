@@ -368,18 +368,22 @@ class Result:
         return not self.problems
 
 
-def check_output(text, test, env, result):
-    """Add a problem for each missing expected / present forbidden regex."""
-    for pattern in test.expect:
+def check_expected(text, patterns, env, result):
+    """Add a problem to result for each pattern not found in text."""
+    for pattern in patterns:
         if callable(pattern):
             pattern = pattern(env)
         if not re.search(pattern, text, re.MULTILINE):
             result.problems.append("missing: /%s/" % pattern)
-    for pattern in test.forbid:
+
+
+def check_forbidden(text, patterns, result):
+    """Add a problem to result for each pattern found in text."""
+    for pattern in patterns:
         match = re.search(pattern, text, re.MULTILINE)
         if match:
-            line = text[text.rfind("\n", 0, match.start()) + 1:]
-            line = line.split("\n", 1)[0]
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line = text[line_start:].split("\n", 1)[0]
             result.problems.append("forbidden: /%s/ in line %r" %
                                    (pattern, line))
 
@@ -433,7 +437,8 @@ def run_qemu_test(test, env):
         result.problems.append(str(failure))
     finally:
         machine.stop()
-    check_output(machine.output(), test, env, result)
+    check_expected(machine.output(), test.expect, env, result)
+    check_forbidden(machine.output(), test.forbid, result)
     result.log_path = os.path.join(directory, "qemu.log")
     write_log(result.log_path, machine.output(), machine.notes)
     return result
@@ -528,11 +533,8 @@ def run_gdb_test(test, env):
         gdb_output = drive_gdb(machine, port, script, test.timeout, result)
     finally:
         machine.stop()
-    for pattern in test.expect:
-        if not re.search(pattern, gdb_output, re.MULTILINE):
-            result.problems.append("missing in gdb output: /%s/" % pattern)
-    check_output(machine.output(), Test("", 0, "", "gdb", forbid=test.forbid),
-                 env, result)
+    check_expected(gdb_output, test.expect, env, result)
+    check_forbidden(machine.output(), test.forbid, result)
     result.log_path = os.path.join(directory, "gdb.log")
     write_log(os.path.join(directory, "qemu.log"), machine.output(),
               machine.notes)

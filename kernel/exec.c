@@ -95,41 +95,57 @@ load_program(pagetable_t pt, struct inode *ip, uint64 *brk, uint64 *entry)
   return 0;
 }
 
-// Map the stack and copy the argument strings and argv[] onto it.
-// Returns the initial sp (with *argvp = user address of argv[]), or 0.
+// Copy the strings of a 0-terminated kernel array (at most max of them)
+// onto the user stack below *sp, and then the array of their user
+// addresses. Returns the user address of that array, or 0 if it does not
+// fit above bottom or has more than max strings.
 static uint64
-setup_stack(pagetable_t pt, char **argv, int *argcp, uint64 *argvp)
+push_strings(pagetable_t pt, uint64 *sp, uint64 bottom, char **strs, int max, int *countp)
+{
+  uint64 uptrs[MAX(MAXARG, MAXENV) + 1];
+  int n;
+  for (n = 0; strs && strs[n]; n++) {
+    if (n >= max)
+      return 0;
+    uint64 len = strlen(strs[n]) + 1;
+    *sp = (*sp - len) & ~15UL; // the RISC-V ABI wants sp 16-byte aligned
+    if (*sp < bottom || copyout(pt, *sp, strs[n], len) < 0)
+      return 0;
+    uptrs[n] = *sp;
+  }
+  uptrs[n] = 0;
+  *sp = (*sp - (n + 1) * sizeof(uint64)) & ~15UL;
+  if (*sp < bottom || copyout(pt, *sp, uptrs, (n + 1) * sizeof(uint64)) < 0)
+    return 0;
+  *countp = n;
+  return *sp;
+}
+
+// Map the stack and push the environment and the arguments onto it.
+// Returns the initial sp, or 0 if they do not fit.
+static uint64
+setup_stack(pagetable_t pt, char **argv, char **envp, int *argcp, uint64 *argvp,
+            uint64 *envpp)
 {
   uint64 bottom = USER_STACK_TOP - USERSTACK * PGSIZE;
   if (uvm_alloc(pt, bottom, USER_STACK_TOP, PTE_W) == 0)
     return 0;
+  // Leave the program at least one page of stack of its own.
+  uint64 limit = bottom + PGSIZE;
   uint64 sp = USER_STACK_TOP;
-  uint64 uargv[MAXARG + 1];
-  int argc;
-  for (argc = 0; argv[argc]; argc++) {
-    if (argc >= MAXARG)
-      return 0;
-    uint64 len = strlen(argv[argc]) + 1;
-    sp = (sp - len) & ~15UL; // the RISC-V ABI wants sp 16-byte aligned
-    if (sp < bottom || copyout(pt, sp, argv[argc], len) < 0)
-      return 0;
-    uargv[argc] = sp;
-  }
-  uargv[argc] = 0;
-  sp = (sp - (argc + 1) * sizeof(uint64)) & ~15UL;
-  if (sp < bottom || copyout(pt, sp, uargv, (argc + 1) * sizeof(uint64)) < 0)
+  int envc;
+  if ((*envpp = push_strings(pt, &sp, limit, envp, MAXENV, &envc)) == 0 ||
+      (*argvp = push_strings(pt, &sp, limit, argv, MAXARG, argcp)) == 0)
     return 0;
-  *argcp = argc;
-  *argvp = sp;
   return sp;
 }
 
 int
-kexec(const char *path, char **argv)
+kexec(const char *path, char **argv, char **envp)
 {
   struct proc *p = myproc();
   pagetable_t pt = 0;
-  uint64 brk, entry, sp, uargv;
+  uint64 brk, entry, sp, uargv, uenvp;
   int argc;
 
   log_begin_op();
@@ -145,7 +161,7 @@ kexec(const char *path, char **argv)
   log_end_op();
   ip = 0;
 
-  if ((sp = setup_stack(pt, argv, &argc, &uargv)) == 0)
+  if ((sp = setup_stack(pt, argv, envp, &argc, &uargv, &uenvp)) == 0)
     goto bad;
 
   // Commit: from here on exec cannot fail.
@@ -161,6 +177,7 @@ kexec(const char *path, char **argv)
   p->trapframe->sp = sp;
   p->trapframe->a0 = argc;
   p->trapframe->a1 = uargv;
+  p->trapframe->a2 = uenvp;
   CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
   sfence_vma();
   uvm_free(old);
@@ -176,39 +193,48 @@ bad:
   return -1;
 }
 
-// Free the kernel copies of exec's arguments.
+// Free the kernel copies of exec's strings.
 static void
-free_args(char **argv)
+free_strings(char **strs)
 {
-  for (int i = 0; argv[i]; i++)
-    page_free(argv[i]);
+  for (int i = 0; strs[i]; i++)
+    page_free(strs[i]);
 }
 
-// exec(path, argv): copy the path and each argument string (at most
-// MAXARG, each shorter than a page) into the kernel, then kexec.
+// Copy a user array of string pointers at uarray (0-terminated, at most
+// max entries, each string shorter than a page) into kernel pages listed
+// in strs[], which has room for max+1 entries and starts zeroed.
+// Returns 0, or -1 on a bad pointer, too many strings or no memory.
+static int
+fetch_strings(uint64 uarray, char **strs, int max)
+{
+  for (int i = 0;; i++) {
+    uint64 uptr;
+    if (fetch_addr(uarray + i * sizeof(uint64), &uptr) < 0)
+      return -1;
+    if (uptr == 0)
+      return 0;
+    if (i == max)
+      return -1; // too many
+    if ((strs[i] = page_alloc()) == 0 || fetch_str(uptr, strs[i], PGSIZE) < 0)
+      return -1;
+  }
+}
+
+// execve(path, argv, envp): envp may be 0 (an empty environment).
 uint64
 sys_exec(void)
 {
   char path[MAXPATH];
   char *argv[MAXARG + 1] = { 0 };
-  uint64 uargv = arg_addr(1);
+  char *envp[MAXENV + 1] = { 0 };
+  uint64 uenvp = arg_addr(2);
   int result = -1;
 
-  if (arg_str(0, path, MAXPATH) < 0)
-    return -1;
-  for (int i = 0;; i++) {
-    uint64 uarg;
-    if (fetch_addr(uargv + i * sizeof(uint64), &uarg) < 0)
-      goto out;
-    if (uarg == 0)
-      break;
-    if (i == MAXARG)
-      goto out; // too many arguments
-    if ((argv[i] = page_alloc()) == 0 || fetch_str(uarg, argv[i], PGSIZE) < 0)
-      goto out;
-  }
-  result = kexec(path, argv);
-out:
-  free_args(argv);
+  if (arg_str(0, path, MAXPATH) >= 0 && fetch_strings(arg_addr(1), argv, MAXARG) == 0 &&
+      (uenvp == 0 || fetch_strings(uenvp, envp, MAXENV) == 0))
+    result = kexec(path, argv, envp);
+  free_strings(argv);
+  free_strings(envp);
   return result;
 }

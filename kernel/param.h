@@ -9,6 +9,7 @@
 #define NDEV 10                   // maximum major device number
 #define ROOTDEV 1                 // device number of the file system root disk
 #define MAXARG 32                 // max exec arguments
+#define MAXENV 64                 // max exec environment strings
 #define MAXOPBLOCKS 10            // max # of blocks any FS op writes
 #define LOGSIZE (MAXOPBLOCKS * 3) // max data blocks in on-disk log
 #define NBUF (MAXOPBLOCKS * 3)    // size of disk block cache

@@ -181,7 +181,7 @@ fork_return(void)
     fs_init(ROOTDEV);
     p->cwd = path_lookup("/");
     char *argv[] = { "init", 0 };
-    if (kexec("/init", argv) < 0)
+    if (kexec("/init", argv, 0) < 0)
       panic("fork_return: cannot exec /init");
   }
   user_trap_return();

@@ -8,7 +8,7 @@
 #define SYS_pipe 4
 #define SYS_read 5
 #define SYS_kill 6
-#define SYS_exec 7
+#define SYS_exec 7 // execve(path, argv, envp); the C library's exec() passes environ
 #define SYS_fstat 8
 #define SYS_chdir 9
 #define SYS_dup 10

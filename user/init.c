@@ -72,10 +72,18 @@ wait_for_shell(int shell_pid)
   }
 }
 
+// A shell that dies sooner than this after starting (in clock ticks) is
+// restarted only after a pause, so a broken sh cannot flood the console.
+#define QUICK_EXIT_TICKS 100
+
 int
 main(void)
 {
   open_console();
-  for (;;)
+  for (;;) {
+    int started = uptime();
     wait_for_shell(start_shell());
+    if (uptime() - started < QUICK_EXIT_TICKS)
+      pause(QUICK_EXIT_TICKS);
+  }
 }

@@ -24,9 +24,21 @@ int main(int argc, char *argv[]);
 // return value to exit(), so `return 1;` from main means exit(1).
 // Placed first in the text segment by user/user.ld. Never returns.
 __attribute__((section(".text.start"))) void
-_start(int argc, char *argv[])
+_start(int argc, char *argv[], char *envp[])
 {
+  environ = envp;
   exit(main(argc, argv));
+}
+
+// The environment: "NAME=value" strings, 0-terminated. exec() passes it on.
+char **environ;
+
+// Run the program at path with arguments argv and the caller's environment.
+// Returns -1 on failure (on success it does not return).
+int
+exec(const char *path, char **argv)
+{
+  return execve(path, argv, environ);
 }
 
 // Copy the NUL-terminated string src, terminator included, into dst.

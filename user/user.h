@@ -14,7 +14,7 @@ int write(int fd, const void *buf, int n);
 int read(int fd, void *buf, int n);
 int close(int fd);
 int kill(int pid);
-int exec(const char *path, char **argv);
+int execve(const char *path, char **argv, char **envp);
 int open(const char *path, int omode);
 int mknod(const char *path, short major, short minor);
 int unlink(const char *path);
@@ -31,6 +31,8 @@ int uptime(void);      // clock ticks since boot
 int poweroff(void);    // power the machine off; does not return on success
 
 // C library (user/ulib.c, user/printf.c, user/umalloc.c).
+extern char **environ;
+int exec(const char *path, char **argv); // execve with the caller's environ
 int stat(const char *path, struct stat *st);
 char *strcpy(char *dst, const char *src);
 void *memmove(void *dst, const void *src, int n);

@@ -26,6 +26,12 @@ ALIASES = {
     "pause": ["sleep"],
 }
 
+# Stubs named differently from their SYS_ constant. SYS_exec takes an
+# environment too; the C library's exec(path, argv) calls execve with environ.
+RENAMES = {
+    "exec": "execve",
+}
+
 # Matches "#define SYS_fork 1", with an optional trailing comment.
 DEFINE_RE = re.compile(r"^\s*#\s*define\s+SYS_(\w+)\s+(\d+)\b")
 
@@ -43,12 +49,13 @@ def read_syscalls(path):
     return calls
 
 
-def stub(name, number):
+def stub(sysname, number):
     """Return the assembly text of the stub for one system call."""
+    name = RENAMES.get(sysname, sysname)
     names = [name] + ALIASES.get(name, [])
     lines = [
         "",
-        "/* %s: system call %d (SYS_%s) */" % (name, number, name),
+        "/* %s: system call %d (SYS_%s) */" % (name, number, sysname),
         ".section .text.%s, \"ax\", @progbits" % name,
         ".p2align 2",
     ]
