@@ -1,14 +1,9 @@
-// The physical page allocator: a free list of 4 KiB pages, and a
-// reference count for every page of RAM.
+// The kernel's page allocator: the buddy allocator (buddy.c) over all of
+// RAM, behind one lock, plus per-frame reference counts.
 //
-// Every page of RAM has a struct page in page_info[], indexed by frame
-// number (pa - RAM base) / PGSIZE. Free pages are chained through their
-// own first word. (The buddy allocator replaces the free list later; the
-// reference counts are what copy-on-write fork shares pages with.)
-//
-// Invariants:
-//   (a) a page is on the free list iff its refcount is 0;
-//   (b) page_free of a page whose count is already 0 is a double free.
+// The struct page array (one per frame of RAM) is placed in the first
+// free pages after the kernel image. Freed pages are filled with
+// FREED_PAGE_POISON so that a use after free shows up as garbage.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -18,38 +13,36 @@
 #include "printf.h"
 #include "kalloc.h"
 #include "fdt.h"
+#include <stdarg.h>
 
 #define FREED_PAGE_POISON 0x5a // freed pages are filled with this byte
 
-struct page {
-  int refcount; // [lock] 0 = free
-};
-
-struct free_page {
-  struct free_page *next;
-};
-
-// Locks: [lock] pages.lock
+// Locks: [lock] pages.lock protects the buddy state and every refcount.
 static struct {
   struct spinlock lock;
-  struct free_page *free_list; // [lock]
-  uint64 nfree;                // [lock]
-  uint64 ntotal;               // [I] pages handed to the allocator
-  uint64 base_pa;              // [I] physical address of frame 0
-  uint64 nframes;              // [I] frames covered by page_info
-  struct page *page_info;      // [I] array of nframes entries
+  struct buddy buddy; // [lock]
 } pages;
 
-// The struct page of the page at kernel address va; panics if va is not
-// a page-aligned address of managed RAM.
-static struct page *
-page_of(void *va, const char *who)
+// The buddy core found an impossible state: say so and stop.
+void
+buddy_fail(const char *fmt, ...)
 {
-  uint64 pa = V2P(va);
-  if (pa % PGSIZE != 0 || pa < pages.base_pa ||
-      pa >= pages.base_pa + pages.nframes * PGSIZE)
-    panic("%s: bad page address %p", who, va);
-  return &pages.page_info[(pa - pages.base_pa) / PGSIZE];
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(fmt, ap);
+}
+
+// Frame number <-> kernel address.
+static uint64
+va_to_pfn(void *va)
+{
+  return V2P(va) >> PGSHIFT;
+}
+
+static void *
+pfn_to_va(uint64 pfn)
+{
+  return P2V(pfn << PGSHIFT);
 }
 
 // Is the page at pa inside a region the allocator must not hand out?
@@ -68,67 +61,91 @@ void
 page_allocator_init(uint64 start_pa, uint64 end_pa)
 {
   spin_init(&pages.lock, "pages");
-  // The page_info array itself takes the first pages after start_pa.
-  pages.base_pa = RAM_BASE;
-  pages.nframes = (end_pa - RAM_BASE) / PGSIZE;
-  pages.page_info = P2V(PGROUNDUP(start_pa));
-  uint64 info_bytes = pages.nframes * sizeof(struct page);
-  memset(pages.page_info, 0, info_bytes);
-  start_pa = PGROUNDUP(start_pa + info_bytes);
+  uint64 nframes = (end_pa - RAM_BASE) / PGSIZE;
+  struct page *info = P2V(PGROUNDUP(start_pa));
+  buddy_init(&pages.buddy, RAM_BASE >> PGSHIFT, nframes, info);
+  start_pa = PGROUNDUP(start_pa + nframes * sizeof(struct page));
+  for (uint64 pa = start_pa; pa + PGSIZE <= end_pa; pa += PGSIZE)
+    if (!page_is_reserved(pa))
+      buddy_add_frame(&pages.buddy, pa >> PGSHIFT);
+  if (buddy_check(&pages.buddy) < 0)
+    panic("page_allocator_init: inconsistent");
+}
 
-  for (uint64 pa = start_pa; pa + PGSIZE <= end_pa; pa += PGSIZE) {
-    if (page_is_reserved(pa))
-      continue;
-    page_of(P2V(pa), "page_allocator_init")->refcount = 1;
-    pages.ntotal++;
-    page_free(P2V(pa));
-  }
+void *
+pages_alloc(int order)
+{
+  spin_lock(&pages.lock);
+  uint64 pfn = buddy_alloc(&pages.buddy, order);
+  spin_unlock(&pages.lock);
+  return pfn == BUDDY_NONE ? 0 : pfn_to_va(pfn);
 }
 
 void *
 page_alloc(void)
 {
+  void *va = pages_alloc(0);
+  if (va)
+    memset(va, 0, PGSIZE);
+  return va;
+}
+
+// Drop a reference to the block at va; free it (poisoned) on the last.
+// If order >= 0 it must be the block's order.
+static void
+block_put(void *va, int order, const char *who)
+{
+  if ((uint64)va % PGSIZE != 0)
+    panic("%s: misaligned address %p", who, va);
+  struct page *pg = page_struct(va);
   spin_lock(&pages.lock);
-  struct free_page *fp = pages.free_list;
-  if (fp) {
-    pages.free_list = fp->next;
-    pages.nfree--;
-    page_of(fp, "page_alloc")->refcount = 1;
+  if (pg->refcount <= 0)
+    panic("%s: frame %p is not allocated (double free?)", who, (void *)V2P(va));
+  if (order >= 0 && pg->order != order)
+    panic("%s: frame %p has order %d, not %d", who, (void *)V2P(va), pg->order, order);
+  if (pg->refcount > 1) {
+    pg->refcount--;
+    spin_unlock(&pages.lock);
+    return;
   }
+  int block_order = pg->order;
   spin_unlock(&pages.lock);
-  if (fp)
-    memset(fp, 0, PGSIZE);
-  return fp;
+  // The last reference is ours: nobody else can touch the block now.
+  memset(va, FREED_PAGE_POISON, PGSIZE << block_order);
+  spin_lock(&pages.lock);
+  buddy_free(&pages.buddy, va_to_pfn(va));
+  spin_unlock(&pages.lock);
 }
 
 void
 page_free(void *va)
 {
-  struct page *pg = page_of(va, "page_free");
-  spin_lock(&pages.lock);
-  if (pg->refcount <= 0)
-    panic("page_free: page %p is already free", va);
-  int last = --pg->refcount == 0;
-  spin_unlock(&pages.lock);
-  if (!last)
-    return;
+  block_put(va, -1, "page_free");
+}
 
-  memset(va, FREED_PAGE_POISON, PGSIZE); // catch use after free
-  struct free_page *fp = va;
-  spin_lock(&pages.lock);
-  fp->next = pages.free_list;
-  pages.free_list = fp;
-  pages.nfree++;
-  spin_unlock(&pages.lock);
+void
+pages_free(void *va, int order)
+{
+  block_put(va, order, "pages_free");
+}
+
+struct page *
+page_struct(void *va)
+{
+  uint64 pfn = va_to_pfn(va);
+  struct buddy *b = &pages.buddy;
+  if (pfn < b->base_pfn || pfn >= b->base_pfn + b->nframes)
+    panic("page_struct: %p is not in RAM", va);
+  return &b->pages[pfn - b->base_pfn];
 }
 
 void
 page_ref_inc(void *va)
 {
-  struct page *pg = page_of(va, "page_ref_inc");
+  struct page *pg = page_struct(va);
   spin_lock(&pages.lock);
   if (pg->refcount <= 0)
-    panic("page_ref_inc: page %p is free", va);
+    panic("page_ref_inc: frame %p is free", (void *)V2P(va));
   pg->refcount++;
   spin_unlock(&pages.lock);
 }
@@ -136,18 +153,27 @@ page_ref_inc(void *va)
 int
 page_ref_count(void *va)
 {
-  struct page *pg = page_of(va, "page_ref_count");
+  struct page *pg = page_struct(va);
   spin_lock(&pages.lock);
   int n = pg->refcount;
   spin_unlock(&pages.lock);
   return n;
 }
 
+int
+page_allocator_check(void)
+{
+  spin_lock(&pages.lock);
+  int r = buddy_check(&pages.buddy);
+  spin_unlock(&pages.lock);
+  return r;
+}
+
 uint64
 page_free_count(void)
 {
   spin_lock(&pages.lock);
-  uint64 n = pages.nfree;
+  uint64 n = pages.buddy.free_pages;
   spin_unlock(&pages.lock);
   return n;
 }
@@ -155,5 +181,14 @@ page_free_count(void)
 uint64
 page_total_count(void)
 {
-  return pages.ntotal;
+  return pages.buddy.managed_pages;
+}
+
+void
+page_free_blocks(uint64 *blocks)
+{
+  spin_lock(&pages.lock);
+  for (int k = 0; k < BUDDY_ORDERS; k++)
+    blocks[k] = pages.buddy.free_blocks[k];
+  spin_unlock(&pages.lock);
 }

@@ -17,6 +17,7 @@
 #include "file.h"
 #include "virtio.h"
 #include "sbi.h"
+#include "slab.h"
 
 #define MIB (1024 * 1024)
 
@@ -76,6 +77,7 @@ kmain(uint64 hartid, uint64 dtb_pa)
 
   page_allocator_init(V2P(kernel_end), machine.ram.base + machine.ram.size);
   kvm_init();
+  slab_init();
   proc_init();
   trap_init();
   plic_init();

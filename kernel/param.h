@@ -1,7 +1,7 @@
 // Tunable limits. Each has a one-line reason; change them here only.
 #pragma once
 
-#define NPROC 64                  // maximum number of processes
+#define NPROC 512                 // most processes at once (memory may run out first)
 #define NCPU 8                    // maximum number of harts (hart ids 0..NCPU-1)
 #define NOFILE 16                 // open files per process
 #define NFILE 100                 // open files per system

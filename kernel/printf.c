@@ -117,15 +117,20 @@ kprintf(const char *fmt, ...)
 }
 
 void
-panic(const char *fmt, ...)
+vpanic(const char *fmt, va_list ap)
 {
-  va_list ap;
   printing_unlocked = 1;
   kprintf("panic: ");
-  va_start(ap, fmt);
   vprint(fmt, ap);
-  va_end(ap);
   kprintf("\n");
   panicked = 1; // other harts stop at their next interrupt
   power_off(POWER_EXIT_PANIC);
+}
+
+void
+panic(const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vpanic(fmt, ap);
 }

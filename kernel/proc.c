@@ -5,8 +5,14 @@
 // swtch()es to the process's kernel thread; the process comes back with
 // sched(), holding its own p->lock, and the scheduler releases it.
 //
-// Locks: [p] p->lock  [w] wait_lock  [pid] pid_lock
-// Lock order: wait_lock -> p->lock
+// Process structures come from the "proc" slab cache and are linked on
+// one list of all processes, so their number is limited by NPROC and by
+// memory, not by a table. Whoever walks the list holds proc_list_lock for
+// the whole walk; a process leaves the list (and is freed) only under it,
+// so a walker never sees a freed process.
+//
+// Locks: [p] p->lock  [w] wait_lock  [l] proc_list_lock
+// Lock order: wait_lock -> proc_list_lock -> p->lock
 // wait_lock keeps a parent from missing the wakeup of an exiting child;
 // it is held across p->parent reads and writes.
 #include "types.h"
@@ -26,14 +32,16 @@
 #include "exec.h"
 #include "sbi.h"
 #include "fdt.h"
+#include "slab.h"
 
 struct cpu cpus[NCPU];
 
-static struct proc proc[NPROC];
+static struct slab_cache *proc_cache, *trapframe_cache;
+static struct spinlock proc_list_lock;
+static struct proc *all_procs; // [l] linked through p->next
+static int nprocs;             // [l] length of all_procs
+static int next_pid = 1;       // [l]
 static struct proc *initproc;
-
-static struct spinlock pid_lock;
-static int next_pid = 1; // [pid]
 static struct spinlock wait_lock;
 
 // Harts waiting in wfi for work (bit i = hart i); updated atomically.
@@ -46,10 +54,12 @@ static void fork_return(void);
 void
 proc_init(void)
 {
-  spin_init(&pid_lock, "pid");
+  spin_init(&proc_list_lock, "proc_list");
   spin_init(&wait_lock, "wait");
-  for (struct proc *p = proc; p < &proc[NPROC]; p++)
-    spin_init(&p->lock, "proc");
+  proc_cache = slab_cache_create("proc", sizeof(struct proc));
+  trapframe_cache = slab_cache_create("trapframe", sizeof(struct trapframe));
+  if (proc_cache == 0 || trapframe_cache == 0)
+    panic("proc_init: no memory");
 }
 
 int
@@ -75,69 +85,79 @@ myproc(void)
   return p;
 }
 
-static int
-alloc_pid(void)
-{
-  spin_lock(&pid_lock);
-  int pid = next_pid++;
-  spin_unlock(&pid_lock);
-  return pid;
-}
-
-// Release everything a process owns except its slot; p->lock held.
+// Free a process's memory: its address space, kernel stack, trapframe
+// and the struct itself. p is on no list and no other hart can reach it.
 static void
 proc_free(struct proc *p)
 {
   if (p->trapframe)
-    page_free(p->trapframe);
+    slab_free(trapframe_cache, p->trapframe);
   if (p->kstack)
-    page_free((void *)p->kstack);
+    pages_free((void *)p->kstack, KSTACK_ORDER);
   if (p->pagetable)
     uvm_free(p->pagetable);
-  p->trapframe = 0;
-  p->kstack = 0;
-  p->pagetable = 0;
-  p->sz = 0;
-  p->pid = 0;
-  p->parent = 0;
-  p->name[0] = 0;
-  p->chan = 0;
-  p->killed = 0;
-  p->xstate = 0;
-  p->state = UNUSED;
+  slab_free(proc_cache, p);
 }
 
-// Find an unused slot and give it a pid, a trapframe, a kernel stack and
-// an empty address space; its kernel thread will start in fork_return.
-// Returns the process with p->lock held, or 0 if there is no slot or no
-// memory.
+// Take p off the list of all processes. proc_list_lock held.
+static void
+proc_unlink(struct proc *p)
+{
+  struct proc **pp = &all_procs;
+  while (*pp != p)
+    pp = &(*pp)->next;
+  *pp = p->next;
+  nprocs--;
+}
+
+// Make a new process with a pid, a trapframe, a kernel stack and an empty
+// address space; its kernel thread will start in fork_return. It is on the
+// process list in state USED, returned with p->lock held. Returns 0 if
+// there are NPROC processes already or memory is short.
 static struct proc *
 proc_alloc(void)
 {
-  struct proc *p;
-  for (p = proc; p < &proc[NPROC]; p++) {
-    spin_lock(&p->lock);
-    if (p->state == UNUSED)
-      goto found;
-    spin_unlock(&p->lock);
-  }
-  return 0;
-
-found:
-  p->pid = alloc_pid();
-  p->state = USED;
-  p->trapframe = page_alloc();
-  p->kstack = (uint64)page_alloc();
+  struct proc *p = slab_alloc(proc_cache);
+  if (p == 0)
+    return 0;
+  spin_init(&p->lock, "proc");
+  p->trapframe = slab_alloc(trapframe_cache);
+  p->kstack = (uint64)pages_alloc(KSTACK_ORDER);
   p->pagetable = uvm_create();
   if (p->trapframe == 0 || p->kstack == 0 || p->pagetable == 0) {
     proc_free(p);
-    spin_unlock(&p->lock);
     return 0;
   }
-  memset(&p->context, 0, sizeof(p->context));
+  *(uint64 *)p->kstack = KSTACK_MAGIC; // overwritten if the stack overflows
   p->context.ra = (uint64)fork_return;
-  p->context.sp = p->kstack + PGSIZE;
+  p->context.sp = p->kstack + KSTACK_SIZE;
+  p->state = USED;
+
+  spin_lock(&proc_list_lock);
+  if (nprocs >= NPROC) {
+    spin_unlock(&proc_list_lock);
+    proc_free(p);
+    return 0;
+  }
+  p->pid = next_pid++;
+  p->next = all_procs;
+  all_procs = p;
+  nprocs++;
+  spin_lock(&p->lock);
+  spin_unlock(&proc_list_lock);
   return p;
+}
+
+// A process that fork could not finish: off the list and freed.
+// p->lock held on entry.
+static void
+proc_discard(struct proc *p)
+{
+  spin_unlock(&p->lock);
+  spin_lock(&proc_list_lock);
+  proc_unlink(p);
+  spin_unlock(&proc_list_lock);
+  proc_free(p);
 }
 
 // Make p runnable (p->lock held) and wake an idle hart to run it.
@@ -214,8 +234,7 @@ proc_fork(void)
   if (child == 0)
     return -1;
   if (uvm_copy(parent->pagetable, child->pagetable) < 0) {
-    proc_free(child);
-    spin_unlock(&child->lock);
+    proc_discard(child);
     return -1;
   }
   child->sz = parent->sz;
@@ -243,12 +262,17 @@ proc_fork(void)
 static void
 reparent(struct proc *p)
 {
-  for (struct proc *c = proc; c < &proc[NPROC]; c++) {
+  int gave = 0;
+  spin_lock(&proc_list_lock);
+  for (struct proc *c = all_procs; c; c = c->next) {
     if (c->parent == p) {
       c->parent = initproc;
-      wakeup(initproc);
+      gave = 1;
     }
   }
+  spin_unlock(&proc_list_lock);
+  if (gave)
+    wakeup(initproc);
 }
 
 void
@@ -281,6 +305,28 @@ proc_exit(int status)
   panic("proc_exit: zombie %d ran again", p->pid);
 }
 
+// Find a zombie child of p and take it off the process list; set
+// *have_children if p has any child. Caller holds wait_lock.
+static struct proc *
+unlink_zombie_child(struct proc *p, int *have_children)
+{
+  struct proc *zombie = 0;
+  spin_lock(&proc_list_lock);
+  for (struct proc *c = all_procs; c && !zombie; c = c->next) {
+    if (c->parent != p)
+      continue;
+    *have_children = 1;
+    spin_lock(&c->lock); // its last sched() has finished once we have it
+    if (c->state == ZOMBIE)
+      zombie = c;
+    spin_unlock(&c->lock);
+  }
+  if (zombie)
+    proc_unlink(zombie);
+  spin_unlock(&proc_list_lock);
+  return zombie;
+}
+
 int
 proc_wait(uint64 addr)
 {
@@ -288,22 +334,14 @@ proc_wait(uint64 addr)
   spin_lock(&wait_lock);
   for (;;) {
     int have_children = 0;
-    for (struct proc *c = proc; c < &proc[NPROC]; c++) {
-      if (c->parent != p)
-        continue;
-      spin_lock(&c->lock);
-      have_children = 1;
-      if (c->state == ZOMBIE) {
-        int pid = c->pid;
-        if (addr != 0 && copyout(p->pagetable, addr, &c->xstate, sizeof(c->xstate)) < 0)
-          pid = -1; // bad status pointer: leave the zombie for a retry
-        else
-          proc_free(c);
-        spin_unlock(&c->lock);
-        spin_unlock(&wait_lock);
-        return pid;
-      }
-      spin_unlock(&c->lock);
+    struct proc *c = unlink_zombie_child(p, &have_children);
+    if (c) {
+      spin_unlock(&wait_lock);
+      int pid = c->pid;
+      if (addr != 0 && copyout(p->pagetable, addr, &c->xstate, sizeof(c->xstate)) < 0)
+        pid = -1; // a bad status pointer; the child is reaped all the same
+      proc_free(c);
+      return pid;
     }
     if (!have_children || proc_killed(p)) {
       spin_unlock(&wait_lock);
@@ -316,18 +354,21 @@ proc_wait(uint64 addr)
 int
 proc_kill(int pid)
 {
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+  int found = -1;
+  spin_lock(&proc_list_lock);
+  for (struct proc *p = all_procs; p; p = p->next) {
+    if (p->pid != pid)
+      continue;
     spin_lock(&p->lock);
-    if (p->pid == pid && p->state != UNUSED) {
-      p->killed = 1;
-      if (p->state == SLEEPING)
-        make_runnable(p); // it notices p->killed when it wakes
-      spin_unlock(&p->lock);
-      return 0;
-    }
+    proc_set_killed(p);
+    if (p->state == SLEEPING)
+      make_runnable(p); // it notices p->killed when it wakes
     spin_unlock(&p->lock);
+    found = 0;
+    break;
   }
-  return -1;
+  spin_unlock(&proc_list_lock);
+  return found;
 }
 
 // p->killed only ever changes from 0 to 1 while p exists, so it is read
@@ -351,15 +392,19 @@ proc_killed(struct proc *p)
 static struct proc *
 pick_next(void)
 {
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+  struct proc *found = 0;
+  spin_lock(&proc_list_lock);
+  for (struct proc *p = all_procs; p && !found; p = p->next) {
     if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != RUNNABLE)
       continue;
     spin_lock(&p->lock);
     if (p->state == RUNNABLE)
-      return p;
-    spin_unlock(&p->lock);
+      found = p; // returned locked
+    else
+      spin_unlock(&p->lock);
   }
-  return 0;
+  spin_unlock(&proc_list_lock);
+  return found;
 }
 
 // Wait for an interrupt with interrupts off: a pending interrupt (timer,
@@ -424,6 +469,8 @@ sched(void)
     panic("sched: process still RUNNING");
   if (intr_get())
     panic("sched: interrupts on");
+  if (*(uint64 *)p->kstack != KSTACK_MAGIC)
+    panic("sched: pid %d (%s) overflowed its kernel stack", p->pid, p->name);
   int intena = c->intena; // a property of this kernel thread, not the hart
   swtch(&p->context, &c->context);
   mycpu()->intena = intena;
@@ -461,7 +508,8 @@ void
 wakeup(void *chan)
 {
   struct proc *me = myproc();
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+  spin_lock(&proc_list_lock);
+  for (struct proc *p = all_procs; p; p = p->next) {
     if (p == me || __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != SLEEPING ||
         p->chan != chan)
       continue; // a lock-free look first; re-checked under the lock
@@ -470,6 +518,7 @@ wakeup(void *chan)
       make_runnable(p);
     spin_unlock(&p->lock);
   }
+  spin_unlock(&proc_list_lock);
 }
 
 int
@@ -499,19 +548,17 @@ void
 procdump(void)
 {
   kprintf("\n");
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    if (p->state == UNUSED)
-      continue;
+  // No lock: this runs from the console interrupt to debug a hung
+  // kernel, and must not wait for a lock a stuck hart may hold.
+  for (struct proc *p = all_procs; p; p = p->next)
     kprintf("%d %s %s\n", p->pid, state_names[p->state], p->name);
-  }
 }
 
 int
 proc_count(void)
 {
-  int n = 0;
-  for (struct proc *p = proc; p < &proc[NPROC]; p++)
-    if (p->state != UNUSED)
-      n++;
+  spin_lock(&proc_list_lock);
+  int n = nprocs;
+  spin_unlock(&proc_list_lock);
   return n;
 }

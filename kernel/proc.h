@@ -69,10 +69,17 @@ struct trapframe {
 
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
+// Kernel stacks: 2^KSTACK_ORDER pages, with KSTACK_MAGIC in the lowest
+// word; sched() panics if an overflow has overwritten it.
+#define KSTACK_ORDER 1
+#define KSTACK_SIZE (PGSIZE << KSTACK_ORDER)
+#define KSTACK_MAGIC 0x5374616b4b535441UL
+
 // Per-process state.
-// Locks: [p] p->lock  [w] wait_lock (in proc.c)  [o] only the process
-// itself (or its creator before it first runs) touches the field.
-// Lock order: wait_lock -> p->lock
+// Locks: [p] p->lock  [w] wait_lock  [l] proc_list_lock (in proc.c)
+// [o] only the process itself (or its creator before it first runs)
+// touches the field.
+// Lock order: wait_lock -> proc_list_lock -> p->lock
 struct proc {
   struct spinlock lock;
 
@@ -83,8 +90,9 @@ struct proc {
   int pid;              // [p]
 
   struct proc *parent; // [w]
+  struct proc *next;   // [l] the list of all processes
 
-  uint64 kstack;               // [o] kernel VA of the kernel stack page
+  uint64 kstack;               // [o] kernel VA of the kernel stack (bottom)
   uint64 sz;                   // [o] user memory [0, sz): text, data, heap
   pagetable_t pagetable;       // [o] user page table
   struct trapframe *trapframe; // [o] saved user registers

@@ -75,6 +75,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_mknod] = sys_mknod,   [SYS_unlink] = sys_unlink,
   [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,
   [SYS_close] = sys_close,   [SYS_poweroff] = sys_poweroff,
+  [SYS_memstat] = sys_memstat, [SYS_ktest] = sys_ktest,
 };
 
 void

@@ -24,3 +24,5 @@
 #define SYS_mkdir 20
 #define SYS_close 21
 #define SYS_poweroff 22 // power the machine off (SBI system reset)
+#define SYS_memstat 23  // memstat(struct memstat *, flags): allocator statistics
+#define SYS_ktest 24    // ktest(test, arg): kernel self-tests (kernel/ktest.h)

@@ -15,6 +15,12 @@ uint64 sys_pause(void);
 uint64 sys_uptime(void);
 uint64 sys_poweroff(void);
 
+// kernel/sysmem.c
+uint64 sys_memstat(void);
+
+// kernel/ktest.c
+uint64 sys_ktest(void);
+
 // kernel/exec.c
 uint64 sys_exec(void);
 

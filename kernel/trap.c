@@ -200,7 +200,7 @@ user_trap_return(void)
 
   CSR_WRITE(stvec, uservec);
   CSR_WRITE(sscratch, p->trapframe);
-  p->trapframe->kernel_sp = p->kstack + PGSIZE;
+  p->trapframe->kernel_sp = p->kstack + KSTACK_SIZE;
   p->trapframe->kernel_hartid = r_tp();
 
   uint64 sstatus = CSR_READ(sstatus);
