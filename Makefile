@@ -34,7 +34,7 @@ KOBJS := \
 	$K/entry.o $K/main.o $K/klib.o $K/printf.o $K/uart.o $K/console.o \
 	$K/sbi.o $K/power.o $K/fdt.o $K/spinlock.o $K/sleeplock.o $K/buddy.o $K/kalloc.o $K/slab.o $K/vm.o \
 	$K/proc.o $K/swtch.o $K/trapentry.o $K/trap.o $K/syscall.o \
-	$K/sysproc.o $K/sysmem.o $K/ktest.o $K/exec.o $K/plic.o $K/virtio_blk.o $K/bio.o $K/log.o \
+	$K/sysproc.o $K/sysmem.o $K/ktest.o $K/vma.o $K/sysmmap.o $K/sysvm.o $K/exec.o $K/plic.o $K/virtio_blk.o $K/bio.o $K/log.o \
 	$K/fs.o $K/file.o $K/pipe.o $K/sysfile.o
 
 # The user C library, linked into every program.

@@ -30,7 +30,8 @@ How a QEMU test runs
 
 How to add a test
 -----------------
-Add an entry to the table at the end of this file (see `build_tests`):
+Add an entry to the tables near the end of this file (`shell_tests`,
+`program_tests`, `tool_tests`, called by `build_tests`):
 
     qemu_test("hello", 2, "the hello program greets its argument",
               steps=["hello world"],
@@ -123,24 +124,30 @@ class Test:
 TESTS = []
 
 
+def declare(test):
+    """Add test to TESTS; a name may be used only once."""
+    if any(t.name == test.name for t in TESTS):
+        raise ValueError("test %r is declared twice" % test.name)
+    TESTS.append(test)
+
+
 def qemu_test(name, points, about, steps=(), expect=(), forbid=(),
               timeout=DEFAULT_TIMEOUT, exit_status=None):
     """Declare a test that boots Kestrel and types `steps` at the shell."""
-    TESTS.append(Test(name, points, about, "qemu", steps, expect,
-                      list(forbid) + ALWAYS_FORBIDDEN, timeout,
-                      exit_status=exit_status))
+    declare(Test(name, points, about, "qemu", steps, expect,
+                 list(forbid) + ALWAYS_FORBIDDEN, timeout,
+                 exit_status=exit_status))
 
 
 def host_test(name, points, about, argv, timeout=HOST_TEST_TIMEOUT):
     """Declare a test that runs argv on the host and passes on status 0."""
-    TESTS.append(Test(name, points, about, "host", timeout=timeout,
-                      argv=argv))
+    declare(Test(name, points, about, "host", timeout=timeout, argv=argv))
 
 
 def gdb_test(name, points, about, expect, timeout=GDB_TIMEOUT):
     """Declare the test that drives the gdb walkthrough against QEMU."""
-    TESTS.append(Test(name, points, about, "gdb", expect=expect,
-                      forbid=ALWAYS_FORBIDDEN, timeout=timeout))
+    declare(Test(name, points, about, "gdb", expect=expect,
+                 forbid=ALWAYS_FORBIDDEN, timeout=timeout))
 
 
 class Environment:
@@ -452,6 +459,7 @@ def run_host_test(test, env):
     started = time.monotonic()
     notes = ["command: %s" % " ".join(shlex.quote(a) for a in test.argv)]
     output = ""
+    # A missing test file is reported as such, not as a cryptic exit status.
     script = test.argv[1] if len(test.argv) > 1 else test.argv[0]
     if not os.path.exists(os.path.join(ROOT, script)):
         result.problems.append("%s does not exist" % script)
@@ -590,7 +598,14 @@ def run_test(test, env):
 # Tests
 
 def build_tests():
-    """Declare every test. Add new ones here (see the docstring)."""
+    """Declare every test, in the order --list shows them."""
+    shell_tests()
+    program_tests()
+    tool_tests()
+
+
+def shell_tests():
+    """Boot, the basic programs, and the shell's syntax."""
     qemu_test("boot", 5, "boots on every hart to the shell",
               expect=[r"^kestrel: ",
                       lambda env: r"^kestrel: (?:all )?%d harts online$"
@@ -640,6 +655,10 @@ def build_tests():
                      Wait(r"^bg-done$")],
               expect=[r"^fg-first$(?:\n.*)*\nbg-done$",
                       r"^sleeptest: OK$"])
+
+
+def program_tests():
+    """The test programs in user/ (syscalltest, faulttest, ...)."""
     for group in SYSCALL_GROUPS:
         qemu_test("syscalltest-" + group, 3,
                   "system calls: %s group" % group,
@@ -667,6 +686,10 @@ def build_tests():
               forbid=[r"FAILED"])
     qemu_test("halt", 2, "halt powers the machine off (QEMU exit status 0)",
               expect=[r"^init: starting sh$"], exit_status=0)
+
+
+def tool_tests():
+    """The gdb walkthrough and the host-side tests."""
     gdb_test("gdb", 5, "the README's gdb walkthrough works",
              expect=[r"^walkthrough: scause = 8$",
                      r"^walkthrough: sepc = 0x[0-9a-f]{1,10}$",

@@ -20,6 +20,8 @@
 #include "exec.h"
 #include "sysarg.h"
 #include "sysfunc.h"
+#include "vma.h"
+#include "fcntl.h"
 
 // PTE permissions for a segment's ELF flags.
 static int
@@ -66,10 +68,26 @@ load_segment(pagetable_t pt, struct inode *ip, struct prog_header *ph)
   return 0;
 }
 
-// Check and load every loadable segment of the ELF file ip (locked).
-// Sets *brk to the page-aligned end of the highest segment and *entry.
+// The mmap protection of a segment's ELF flags.
 static int
-load_program(pagetable_t pt, struct inode *ip, uint64 *brk, uint64 *entry)
+segment_prot(uint32 flags)
+{
+  int prot = 0;
+  if (flags & ELF_PROG_FLAG_READ)
+    prot |= PROT_READ;
+  if (flags & ELF_PROG_FLAG_WRITE)
+    prot |= PROT_WRITE;
+  if (flags & ELF_PROG_FLAG_EXEC)
+    prot |= PROT_EXEC;
+  return prot;
+}
+
+// Check and load every loadable segment of the ELF file ip (locked), and
+// describe each in *vmas. Sets *brk to the page-aligned end of the
+// highest segment, and *entry.
+static int
+load_program(pagetable_t pt, struct vma **vmas, struct inode *ip, uint64 *brk,
+             uint64 *entry)
 {
   struct elf_header eh;
   if (inode_read(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) ||
@@ -88,6 +106,10 @@ load_program(pagetable_t pt, struct inode *ip, uint64 *brk, uint64 *entry)
         ph.vaddr + ph.memsz > USER_STACK_TOP - (USERSTACK + 1) * PGSIZE)
       return -1;
     if (load_segment(pt, ip, &ph) < 0)
+      return -1;
+    enum vma_kind kind = (ph.flags & ELF_PROG_FLAG_EXEC) ? VMA_TEXT : VMA_DATA;
+    if (vma_list_add(vmas, PGROUNDDOWN(ph.vaddr), PGROUNDUP(ph.vaddr + ph.memsz),
+                     segment_prot(ph.flags), kind) < 0)
       return -1;
     *brk = MAX(*brk, PGROUNDUP(ph.vaddr + ph.memsz));
   }
@@ -124,11 +146,12 @@ push_strings(pagetable_t pt, uint64 *sp, uint64 bottom, char **strs, int max, in
 // Map the stack and push the environment and the arguments onto it.
 // Returns the initial sp, or 0 if they do not fit.
 static uint64
-setup_stack(pagetable_t pt, char **argv, char **envp, int *argcp, uint64 *argvp,
-            uint64 *envpp)
+setup_stack(pagetable_t pt, struct vma **vmas, char **argv, char **envp, int *argcp,
+            uint64 *argvp, uint64 *envpp)
 {
   uint64 bottom = USER_STACK_TOP - USERSTACK * PGSIZE;
-  if (uvm_alloc(pt, bottom, USER_STACK_TOP, PTE_W) == 0)
+  if (uvm_alloc(pt, bottom, USER_STACK_TOP, PTE_W) == 0 ||
+      vma_list_add(vmas, bottom, USER_STACK_TOP, PROT_READ | PROT_WRITE, VMA_STACK) < 0)
     return 0;
   // Leave the program at least one page of stack of its own.
   uint64 limit = bottom + PGSIZE;
@@ -145,6 +168,7 @@ kexec(const char *path, char **argv, char **envp)
 {
   struct proc *p = myproc();
   pagetable_t pt = 0;
+  struct vma *vmas = 0; // the new image's regions
   uint64 brk, entry, sp, uargv, uenvp;
   int argc;
 
@@ -155,13 +179,14 @@ kexec(const char *path, char **argv, char **envp)
     return -1;
   }
   inode_lock(ip);
-  if ((pt = uvm_create()) == 0 || load_program(pt, ip, &brk, &entry) < 0)
+  if ((pt = uvm_create()) == 0 || load_program(pt, &vmas, ip, &brk, &entry) < 0)
     goto bad;
   inode_unlockput(ip);
   log_end_op();
   ip = 0;
 
-  if ((sp = setup_stack(pt, argv, envp, &argc, &uargv, &uenvp)) == 0)
+  if ((sp = setup_stack(pt, &vmas, argv, envp, &argc, &uargv, &uenvp)) == 0 ||
+      vma_list_add(&vmas, brk, brk, PROT_READ | PROT_WRITE, VMA_HEAP) < 0)
     goto bad;
 
   // Commit: from here on exec cannot fail.
@@ -171,8 +196,12 @@ kexec(const char *path, char **argv, char **envp)
       last = s + 1;
   safestrcpy(p->name, last, sizeof(p->name));
   pagetable_t old = p->pagetable;
+  spin_lock(&p->vm_lock);
+  struct vma *old_vmas = p->vmas;
+  p->vmas = vmas;
   p->pagetable = pt;
   p->sz = brk;
+  spin_unlock(&p->vm_lock);
   p->trapframe->epc = entry;
   p->trapframe->sp = sp;
   p->trapframe->a0 = argc;
@@ -180,10 +209,12 @@ kexec(const char *path, char **argv, char **envp)
   p->trapframe->a2 = uenvp;
   CSR_WRITE(satp, MAKE_SATP(V2P(pt)));
   sfence_vma();
+  vma_free_list(old_vmas, old); // writes the old image's shared file maps back
   uvm_free(old);
   return argc; // lands in a0: main(argc, argv)
 
 bad:
+  vma_free_list(vmas, 0);
   if (pt)
     uvm_free(pt);
   if (ip) {

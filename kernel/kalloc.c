@@ -17,7 +17,10 @@
 
 #define FREED_PAGE_POISON 0x5a // freed pages are filled with this byte
 
-// Locks: [lock] pages.lock protects the buddy state and every refcount.
+// Locks: [lock] pages.lock protects the buddy state. A block's refcount is
+// set under the lock when it is allocated and then changed atomically:
+// while it is above zero only the block's users touch it, so sharing and
+// unsharing pages (fork, exit, copy-on-write) takes no lock.
 static struct {
   struct spinlock lock;
   struct buddy buddy; // [lock]
@@ -98,20 +101,17 @@ block_put(void *va, int order, const char *who)
   if ((uint64)va % PGSIZE != 0)
     panic("%s: misaligned address %p", who, va);
   struct page *pg = page_struct(va);
-  spin_lock(&pages.lock);
-  if (pg->refcount <= 0)
-    panic("%s: frame %p is not allocated (double free?)", who, (void *)V2P(va));
   if (order >= 0 && pg->order != order)
     panic("%s: frame %p has order %d, not %d", who, (void *)V2P(va), pg->order, order);
-  if (pg->refcount > 1) {
-    pg->refcount--;
-    spin_unlock(&pages.lock);
+  int before = __atomic_fetch_sub(&pg->refcount, 1, __ATOMIC_ACQ_REL);
+  if (before <= 0)
+    panic("%s: frame %p is not allocated (double free?)", who, (void *)V2P(va));
+  if (before > 1)
     return;
-  }
-  int block_order = pg->order;
-  spin_unlock(&pages.lock);
-  // The last reference is ours: nobody else can touch the block now.
-  memset(va, FREED_PAGE_POISON, PGSIZE << block_order);
+  // The last reference was ours: nobody else can touch the block now.
+  // buddy_free wants it "allocated" (refcount 1) and sets it to 0.
+  pg->refcount = 1;
+  memset(va, FREED_PAGE_POISON, PGSIZE << pg->order);
   spin_lock(&pages.lock);
   buddy_free(&pages.buddy, va_to_pfn(va));
   spin_unlock(&pages.lock);
@@ -143,21 +143,14 @@ void
 page_ref_inc(void *va)
 {
   struct page *pg = page_struct(va);
-  spin_lock(&pages.lock);
-  if (pg->refcount <= 0)
+  if (__atomic_fetch_add(&pg->refcount, 1, __ATOMIC_ACQ_REL) <= 0)
     panic("page_ref_inc: frame %p is free", (void *)V2P(va));
-  pg->refcount++;
-  spin_unlock(&pages.lock);
 }
 
 int
 page_ref_count(void *va)
 {
-  struct page *pg = page_struct(va);
-  spin_lock(&pages.lock);
-  int n = pg->refcount;
-  spin_unlock(&pages.lock);
-  return n;
+  return __atomic_load_n(&page_struct(va)->refcount, __ATOMIC_ACQUIRE);
 }
 
 int

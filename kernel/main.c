@@ -18,6 +18,7 @@
 #include "virtio.h"
 #include "sbi.h"
 #include "slab.h"
+#include "vma.h"
 
 #define MIB (1024 * 1024)
 
@@ -78,6 +79,7 @@ kmain(uint64 hartid, uint64 dtb_pa)
   page_allocator_init(V2P(kernel_end), machine.ram.base + machine.ram.size);
   kvm_init();
   slab_init();
+  vma_init();
   proc_init();
   trap_init();
   plic_init();

@@ -33,6 +33,7 @@
 #include "sbi.h"
 #include "fdt.h"
 #include "slab.h"
+#include "vma.h"
 
 struct cpu cpus[NCPU];
 
@@ -94,6 +95,7 @@ proc_free(struct proc *p)
     slab_free(trapframe_cache, p->trapframe);
   if (p->kstack)
     pages_free((void *)p->kstack, KSTACK_ORDER);
+  vma_free_list(p->vmas, 0); // only a fork that failed leaves regions here
   if (p->pagetable)
     uvm_free(p->pagetable);
   slab_free(proc_cache, p);
@@ -121,6 +123,7 @@ proc_alloc(void)
   if (p == 0)
     return 0;
   spin_init(&p->lock, "proc");
+  spin_init(&p->vm_lock, "vm");
   p->trapframe = slab_alloc(trapframe_cache);
   p->kstack = (uint64)pages_alloc(KSTACK_ORDER);
   p->pagetable = uvm_create();
@@ -207,22 +210,30 @@ fork_return(void)
   user_trap_return();
 }
 
+// Growing the heap maps nothing: pages appear when first touched (see
+// uvm_fault). Growth beyond the free memory there is now is refused, so
+// that sbrk fails cleanly instead of a later touch finding no memory.
 int
 proc_grow(int n)
 {
   struct proc *p = myproc();
-  uint64 sz = p->sz;
+  struct vma *heap = vma_heap(p);
+  uint64 sz = p->sz, newsz = sz + n;
+  if (heap == 0)
+    return -1;
   if (n > 0) {
-    if (sz + n > USER_STACK_TOP - (USERSTACK + 1) * PGSIZE)
-      return -1; // would run into the stack's guard page
-    if ((sz = uvm_alloc(p->pagetable, sz, sz + n, PTE_W)) == 0)
+    if (newsz > vma_heap_limit(p) || newsz < sz ||
+        (PGROUNDUP(newsz) - PGROUNDUP(sz)) / PGSIZE > page_free_count())
       return -1;
   } else if (n < 0) {
-    if ((uint64)-n > sz - USER_TEXT_BASE)
+    if (newsz < heap->start || newsz > sz)
       return -1;
-    sz = uvm_dealloc(p->pagetable, sz, sz + n);
+    uvm_dealloc(p->pagetable, sz, newsz);
   }
-  p->sz = sz;
+  spin_lock(&p->vm_lock);
+  heap->end = PGROUNDUP(newsz);
+  p->sz = newsz;
+  spin_unlock(&p->vm_lock);
   return 0;
 }
 
@@ -233,7 +244,7 @@ proc_fork(void)
   struct proc *child = proc_alloc();
   if (child == 0)
     return -1;
-  if (uvm_copy(parent->pagetable, child->pagetable) < 0) {
+  if (vma_fork(parent, child) < 0) {
     proc_discard(child);
     return -1;
   }
@@ -282,6 +293,7 @@ proc_exit(int status)
   if (p == initproc)
     panic("proc_exit: init exiting with status %d", status);
 
+  vma_free_all(p); // writes shared file mappings back
   for (int fd = 0; fd < NOFILE; fd++) {
     if (p->ofile[fd]) {
       file_close(p->ofile[fd]);
@@ -552,6 +564,22 @@ procdump(void)
   // kernel, and must not wait for a lock a stuck hart may hold.
   for (struct proc *p = all_procs; p; p = p->next)
     kprintf("%d %s %s\n", p->pid, state_names[p->state], p->name);
+}
+
+int
+proc_with_pid(int pid, void (*fn)(struct proc *p, void *arg), void *arg)
+{
+  int found = -1;
+  spin_lock(&proc_list_lock);
+  for (struct proc *p = all_procs; p; p = p->next) {
+    if (p->pid == pid && p->state != ZOMBIE) {
+      fn(p, arg);
+      found = 0;
+      break;
+    }
+  }
+  spin_unlock(&proc_list_lock);
+  return found;
 }
 
 int

@@ -97,6 +97,8 @@ struct proc {
   pagetable_t pagetable;       // [o] user page table
   struct trapframe *trapframe; // [o] saved user registers
   struct context context;      // [o] swtch() here to run the process
+  struct vma *vmas;            // [o, v to change] regions (vma.h)
+  struct spinlock vm_lock;     // guards vmas and pagetable for readers
   struct file *ofile[NOFILE];  // [o] open files
   struct inode *cwd;           // [o] current directory
   char name[16];               // [o] program name, for debugging
@@ -144,6 +146,11 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 
 // Print the process table to the console (Ctrl-P).
 void procdump(void);
+
+// Call fn(p, arg) for the live process with the given pid, holding the
+// process list's lock so that p cannot be freed meanwhile (fn must not
+// sleep). Returns 0, or -1 if there is no such process.
+int proc_with_pid(int pid, void (*fn)(struct proc *p, void *arg), void *arg);
 
 // Number of processes in use (for statistics).
 int proc_count(void);

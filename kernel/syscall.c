@@ -76,6 +76,9 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,
   [SYS_close] = sys_close,   [SYS_poweroff] = sys_poweroff,
   [SYS_memstat] = sys_memstat, [SYS_ktest] = sys_ktest,
+  [SYS_mmap] = sys_mmap,       [SYS_munmap] = sys_munmap,
+  [SYS_mprotect] = sys_mprotect, [SYS_vmregions] = sys_vmregions,
+  [SYS_vmprint] = sys_vmprint,
 };
 
 void

@@ -26,3 +26,8 @@
 #define SYS_poweroff 22 // power the machine off (SBI system reset)
 #define SYS_memstat 23  // memstat(struct memstat *, flags): allocator statistics
 #define SYS_ktest 24    // ktest(test, arg): kernel self-tests (kernel/ktest.h)
+#define SYS_mmap 25     // mmap(addr, len, prot, flags, fd, offset)
+#define SYS_munmap 26   // munmap(addr, len)
+#define SYS_mprotect 27 // mprotect(addr, len, prot)
+#define SYS_vmregions 28 // vmregions(pid, struct vmregion *, max): a process's map
+#define SYS_vmprint 29  // vmprint(pid): print a page table on the console

@@ -21,6 +21,15 @@ uint64 sys_memstat(void);
 // kernel/ktest.c
 uint64 sys_ktest(void);
 
+// kernel/sysmmap.c
+uint64 sys_mmap(void);
+uint64 sys_munmap(void);
+uint64 sys_mprotect(void);
+
+// kernel/sysvm.c
+uint64 sys_vmregions(void);
+uint64 sys_vmprint(void);
+
 // kernel/exec.c
 uint64 sys_exec(void);
 

@@ -20,6 +20,7 @@
 #include "sbi.h"
 #include "fdt.h"
 #include "vm.h"
+#include "vma.h"
 
 // trapentry.S uses these offsets.
 _Static_assert(offsetof(struct trapframe, a0) == 72, "trapframe a0");
@@ -125,43 +126,52 @@ cause_name(uint64 scause)
   }
 }
 
-// Why a user access at va faulted, in words.
+// Why an exception other than a page fault happened, in words.
 static const char *
-fault_reason(struct proc *p, uint64 scause, uint64 va)
+exception_reason(uint64 scause)
 {
-  uint64 guard = USER_STACK_TOP - (USERSTACK + 1) * PGSIZE;
-  if (scause == EXC_ILLEGAL_INST)
-    return "not a valid instruction";
-  if (scause == EXC_BREAKPOINT)
-    return "ebreak";
-  if (scause == EXC_LOAD_MISALIGNED || scause == EXC_STORE_MISALIGNED ||
-      scause == EXC_INST_MISALIGNED)
-    return "misaligned address";
-  if (va < USER_TEXT_BASE)
-    return "NULL pointer";
-  if (va >= MAXVA)
-    return "kernel address";
-  if (va >= guard && va < guard + PGSIZE)
-    return "stack guard page";
-  pte_t *pte = vm_walk(p->pagetable, va, 0);
-  if (pte == 0 || (*pte & PTE_V) == 0)
-    return "not mapped";
-  if (scause == EXC_STORE_PAGE_FAULT && (*pte & PTE_W) == 0)
-    return "write to read-only page";
-  if (scause == EXC_INST_PAGE_FAULT && (*pte & PTE_X) == 0)
-    return "not executable";
-  return "access not permitted";
+  switch (scause) {
+  case EXC_ILLEGAL_INST: return "not a valid instruction";
+  case EXC_BREAKPOINT: return "ebreak";
+  case EXC_INST_MISALIGNED:
+  case EXC_LOAD_MISALIGNED:
+  case EXC_STORE_MISALIGNED: return "misaligned address";
+  default: return "access fault";
+  }
+}
+
+// The kind of access of a page fault, or -1 if scause is not one.
+static int
+page_fault_access(uint64 scause)
+{
+  switch (scause) {
+  case EXC_LOAD_PAGE_FAULT: return FAULT_READ;
+  case EXC_STORE_PAGE_FAULT: return FAULT_WRITE;
+  case EXC_INST_PAGE_FAULT: return FAULT_EXEC;
+  default: return -1;
+  }
 }
 
 // An exception nothing can resolve: report it in one line and kill.
 static void
-user_fault(struct proc *p, uint64 scause, uint64 stval)
+user_fault(struct proc *p, uint64 scause, uint64 stval, const char *why)
 {
-  uint64 sepc = CSR_READ(sepc);
+  uint64 sepc = p->trapframe->epc; // the CSR may have changed if we slept
   uint64 va = scause == EXC_ILLEGAL_INST ? sepc : stval;
   kprintf("fault: pid %d (%s): %s at va 0x%lx, sepc 0x%lx: %s\n", p->pid,
-          p->name, cause_name(scause), va, sepc, fault_reason(p, scause, va));
+          p->name, cause_name(scause), va, sepc, why);
   proc_set_killed(p);
+}
+
+// A page fault from user mode: let the VM system resolve it (copy on
+// write, lazy page, mapped file), or kill the process.
+static void
+user_page_fault(struct proc *p, uint64 scause, uint64 stval)
+{
+  const char *why;
+  intr_on(); // resolving it may read the disk
+  if (uvm_fault(p, stval, page_fault_access(scause), 1, &why) < 0)
+    user_fault(p, scause, stval, why);
 }
 
 // Entered from uservec (trapentry.S) on every trap from user mode.
@@ -181,8 +191,10 @@ user_trap(void)
     syscall();
   } else if (scause & SCAUSE_INTERRUPT) {
     kind = device_intr(scause);
+  } else if (page_fault_access(scause) >= 0) {
+    user_page_fault(p, scause, CSR_READ(stval));
   } else {
-    user_fault(p, scause, CSR_READ(stval));
+    user_fault(p, scause, CSR_READ(stval), exception_reason(scause));
   }
 
   if (proc_killed(p))

@@ -24,6 +24,9 @@
 #include "kalloc.h"
 #include "vm.h"
 #include "fdt.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "vma.h"
 
 #define USER_ROOT_ENTRIES (PTES_PER_PAGE / 2) // root entries of the lower half
 #define MEGAPAGE (1UL << PXSHIFT(1))          // 2 MiB
@@ -251,16 +254,35 @@ uvm_copy(pagetable_t parent, pagetable_t child)
   return 0;
 }
 
+// Is the PTE a present user page (writable, if need_write)?
+static int
+pte_usable(pte_t *pte, int need_write)
+{
+  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
+    return 0;
+  return !need_write || (*pte & PTE_W);
+}
+
 // Kernel address of the user page holding va, if it is mapped for user
-// access (and writable, if need_write). 0 otherwise.
+// access (and writable, if need_write). If it is not but could be -- a
+// lazy page, a copy-on-write page, a page of a mapped file -- and this is
+// the current process's address space, resolve the fault first (a file
+// page only if no spinlock is held, since reading it sleeps).
+// 0 if the page is not accessible.
 static uchar *
 user_page(pagetable_t pagetable, uint64 va, int need_write)
 {
   pte_t *pte = vm_walk(pagetable, va, 0);
-  if (pte == 0 || (*pte & (PTE_V | PTE_U)) != (PTE_V | PTE_U))
-    return 0;
-  if (need_write && (*pte & PTE_W) == 0)
-    return 0;
+  if (!pte_usable(pte, need_write)) {
+    struct proc *p = myproc();
+    const char *why;
+    if (p == 0 || p->pagetable != pagetable || va >= MAXVA ||
+        uvm_fault(p, va, need_write ? FAULT_WRITE : FAULT_READ, mycpu()->noff == 0, &why) < 0)
+      return 0;
+    pte = vm_walk(pagetable, va, 0);
+    if (!pte_usable(pte, need_write))
+      return 0;
+  }
   return P2V(PTE2PA(*pte));
 }
 
@@ -269,6 +291,60 @@ uvm_walkaddr(pagetable_t pagetable, uint64 va)
 {
   uchar *page = user_page(pagetable, va, 0);
   return page ? V2P(page) : 0;
+}
+
+uint64
+uvm_count_present(pagetable_t pagetable, uint64 start, uint64 end)
+{
+  uint64 n = 0;
+  for (uint64 va = start; va < end && va < MAXVA;) {
+    // Find the deepest table that exists for va; skip what it lacks.
+    pagetable_t table = pagetable;
+    int level = 2;
+    for (; level > 0; level--) {
+      pte_t pte = table[PX(level, va)];
+      if (!(pte & PTE_V) || PTE_LEAF(pte))
+        break;
+      table = P2V(PTE2PA(pte));
+    }
+    pte_t pte = table[PX(level, va)];
+    if (level == 0 && (pte & PTE_V))
+      n++;
+    uint64 step = 1UL << PXSHIFT(level);
+    va = (va & ~(step - 1)) + step;
+  }
+  return n;
+}
+
+// Print the entries of one table at `level` whose first address is va.
+static void
+print_table(pagetable_t table, int level, uint64 va_base)
+{
+  static const char *indent[] = { " .. .. ..", " .. ..", " .." };
+  int entries = level == 2 ? PTES_PER_PAGE / 2 : PTES_PER_PAGE; // user half
+  for (int i = 0; i < entries; i++) {
+    pte_t pte = table[i];
+    if (!(pte & PTE_V))
+      continue;
+    uint64 va = va_base + ((uint64)i << PXSHIFT(level));
+    kprintf("%s%d: pte %p pa %p", indent[level], i, (void *)pte, (void *)PTE2PA(pte));
+    if (PTE_LEAF(pte)) {
+      kprintf(" va %p %c%c%c%c%s\n", (void *)va, pte & PTE_R ? 'r' : '-',
+              pte & PTE_W ? 'w' : '-', pte & PTE_X ? 'x' : '-', pte & PTE_U ? 'u' : '-',
+              pte & PTE_COW ? " cow" : "");
+    } else {
+      kprintf("\n");
+      print_table(P2V(PTE2PA(pte)), level - 1, va);
+    }
+  }
+}
+
+void
+uvm_print(pagetable_t pagetable)
+{
+  kprintf("page table %p (user half; entries %d..%d are the shared kernel half)\n",
+          (void *)V2P(pagetable), PTES_PER_PAGE / 2, PTES_PER_PAGE - 1);
+  print_table(pagetable, 2, 0);
 }
 
 int

@@ -50,6 +50,12 @@ int uvm_copy(pagetable_t parent, pagetable_t child);
 // for user access.
 uint64 uvm_walkaddr(pagetable_t pagetable, uint64 va);
 
+// Number of present user pages in [start, end), skipping missing tables.
+uint64 uvm_count_present(pagetable_t pagetable, uint64 start, uint64 end);
+
+// Print the user half of a page table, level by level, on the console.
+void uvm_print(pagetable_t pagetable);
+
 // Copy between kernel memory and user memory in pagetable, a page at a
 // time. Return 0, or -1 if any byte of the user range is not accessible
 // (not mapped, not user, not writable for copyout, or above MAXVA).

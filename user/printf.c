@@ -1,36 +1,70 @@
-// Formatted output for user programs: printf(fmt, ...) writes to fd 1,
-// fprintf(fd, fmt, ...) to any file descriptor.
+// Formatted and buffered output for user programs: printf, fprintf,
+// snprintf, puts, fputs, putchar, and the buffers behind them (stdio).
 //
 // Conversions: %d %u %x %p %s %c %%, with the length modifiers l and ll
 // (also z) for 64-bit values, a field width, and the flags '-' (left-align)
 // and '0' (pad numbers with zeros): "%5d", "%08x", "%-10s", "%lu"; a width
 // of '*' comes from the argument list: printf("%-*s", 14, name).
 //
-// The formatted text collects in a buffer and goes to the kernel in one
-// write() (or a few, for text longer than the buffer), so a line printed by
-// one process is not broken up by output from another process running at
-// the same time, as it would be with one write() per character.
+// Buffering, as in a real C library:
 //
-// Structure: format() walks the format string and emits bytes to a
-// `struct out` through out_char(); out_flush() is the only place that calls
-// write(). A buffered stdio can reuse format() with a longer-lived buffer.
+//   fd 1 (stdout)  line-buffered if it is the console (a device), so each
+//                  line appears when its '\n' is printed; fully buffered if
+//                  it is a pipe or a file, so output goes out in BUFSIZ
+//                  pieces, when the buffer is full, at fflush() or at exit().
+//   fd 2 (stderr)  unbuffered: every call is written before it returns,
+//                  so error messages are never lost or delayed.
+//   other fds      unbuffered, like stderr (fprintf(fd, ...) is one write).
+//
+// A line-buffered or unbuffered stream is written at the end of the call,
+// in one write(), so a line printed by one process is not broken up by
+// another process printing at the same moment.
+//
+// The buffer is ordinary memory, so fork() copies it: text printed before
+// a fork but not yet written comes out twice, once from each process, when
+// each of them flushes. With stdout on the console (line-buffered) that
+// cannot happen for complete lines; with stdout on a pipe it does. See
+// user/forkprintf.c. Likewise _exit() (and a fault that kills the process)
+// throws buffered text away; exit() flushes it first (user/ulib.c).
+//
+// Structure: format() walks the format string and hands bytes to a
+// `struct sink` through sink_char(); a sink is either a stream (a buffer in
+// front of a file descriptor) or a string (snprintf). stream_write_out()
+// is the only place that calls write().
 
 #include <stdarg.h>
 
 #include "kernel/types.h"
+#include "kernel/stat.h"
 #include "user/user.h"
 
-#define OUT_BUF_SIZE 256 // bytes formatted before a write() is forced
 #define NUM_DIGITS_MAX 24 // enough for any 64-bit value in base 8 or more
 #define PTR_HEX_DIGITS 16 // %p prints every hex digit of a 64-bit address
+#define MODE_UNDECIDED (-1) // stdout's mode before its first use
+#define FLUSH_ALL (-1)      // fflush(FLUSH_ALL) flushes every stream
 
 static const char hex_digits[] = "0123456789abcdef";
 
-// Where formatted bytes go: a buffer in front of file descriptor fd.
-struct out {
+// A buffer in front of a file descriptor.
+struct stream {
   int fd;
-  int len;                // bytes waiting in buf
-  char buf[OUT_BUF_SIZE];
+  int mode; // _IOFBF, _IOLBF, _IONBF, or MODE_UNDECIDED
+  int len;  // bytes waiting in buf
+  char buf[BUFSIZ];
+};
+
+// The buffered streams: stdout decides its mode at its first use (it
+// looks at what fd 1 is then); stderr is unbuffered.
+static struct stream std_out = { stdout, MODE_UNDECIDED, 0, { 0 } };
+static struct stream std_err = { stderr, _IONBF, 0, { 0 } };
+
+// Where formatted bytes go: a stream, or (stream == 0) a string.
+struct sink {
+  struct stream *stream;
+  int saw_newline; // a '\n' went into the stream during this call
+  char *str;       // string sink: destination (may be 0 if size is 0)
+  uint size;       // string sink: bytes available, terminator included
+  uint len;        // string sink: bytes produced so far (may exceed size)
 };
 
 // One parsed conversion specification, e.g. "%-08lx".
@@ -42,53 +76,157 @@ struct spec {
   char conv;      // conversion character: 'd', 'x', 's', ...
 };
 
-// Write the buffered bytes to o->fd and empty the buffer.
-// Write errors are ignored: there is nowhere to report them.
-static void
-out_flush(struct out *o)
+// ---------------------------------------------------------------------
+// Streams
+// ---------------------------------------------------------------------
+
+// Returns the buffered stream for fd, or 0 if fd has none.
+static struct stream *
+stream_for(int fd)
 {
-  if (o->len > 0)
-    write(o->fd, o->buf, o->len);
-  o->len = 0;
+  if (fd == stdout)
+    return &std_out;
+  if (fd == stderr)
+    return &std_err;
+  return 0;
 }
 
-// Append one byte, flushing first if the buffer is full.
+// Decide s's buffering mode if that has not been done yet: the console
+// (a device) gets line buffering, anything else full buffering. A closed
+// fd gets full buffering too; its writes will fail and be dropped.
 static void
-out_char(struct out *o, char c)
+stream_decide_mode(struct stream *s)
 {
-  if (o->len == OUT_BUF_SIZE)
-    out_flush(o);
-  o->buf[o->len++] = c;
+  struct stat st;
+
+  if (s->mode != MODE_UNDECIDED)
+    return;
+  if (fstat(s->fd, &st) == 0 && st.type == T_DEVICE)
+    s->mode = _IOLBF;
+  else
+    s->mode = _IOFBF;
+}
+
+// Write out everything in s's buffer and empty it.
+// Returns 0, or -1 if write() failed (the unwritten bytes are dropped:
+// there is nowhere to keep them and nobody to tell).
+static int
+stream_write_out(struct stream *s)
+{
+  int done = 0, n;
+
+  while (done < s->len) {
+    n = write(s->fd, s->buf + done, s->len - done);
+    if (n <= 0) {
+      s->len = 0;
+      return -1;
+    }
+    done += n;
+  }
+  s->len = 0;
+  return 0;
+}
+
+// Append one byte to s, writing the buffer out first if it is full.
+static void
+stream_put(struct stream *s, char c)
+{
+  if (s->len == BUFSIZ)
+    stream_write_out(s);
+  s->buf[s->len++] = c;
+}
+
+// Called at the end of every output call on s: write the buffer out if
+// the mode says so (unbuffered: always; line-buffered: if a line ended).
+static void
+stream_end_call(struct stream *s, int saw_newline)
+{
+  if (s->mode == _IONBF || (s->mode == _IOLBF && saw_newline))
+    stream_write_out(s);
+}
+
+// Write out fd's buffered output; fd FLUSH_ALL (-1) means every stream.
+// An fd without a buffer has nothing to flush.
+// Returns 0, or -1 if a write failed.
+int
+fflush(int fd)
+{
+  struct stream *s;
+
+  if (fd == FLUSH_ALL)
+    return (fflush(stdout) | fflush(stderr)) ? -1 : 0;
+  s = stream_for(fd);
+  if (s == 0)
+    return 0;
+  return stream_write_out(s);
+}
+
+// Choose how fd 1 or fd 2 is buffered: _IOFBF, _IOLBF or _IONBF.
+// Anything already buffered is written out first.
+// Returns 0, or -1 for another fd or an unknown mode.
+int
+setbufmode(int fd, int mode)
+{
+  struct stream *s = stream_for(fd);
+
+  if (s == 0 || (mode != _IOFBF && mode != _IOLBF && mode != _IONBF))
+    return -1;
+  stream_write_out(s);
+  s->mode = mode;
+  return 0;
+}
+
+// ---------------------------------------------------------------------
+// Sinks
+// ---------------------------------------------------------------------
+
+// Append one byte to the sink.
+static void
+sink_char(struct sink *k, char c)
+{
+  if (k->stream != 0) {
+    stream_put(k->stream, c);
+    if (c == '\n')
+      k->saw_newline = 1;
+    return;
+  }
+  if (k->len + 1 < k->size) // always leave room for the terminator
+    k->str[k->len] = c;
+  k->len++;
 }
 
 // Append c n times (nothing if n <= 0).
 static void
-out_repeat(struct out *o, char c, int n)
+sink_repeat(struct sink *k, char c, int n)
 {
   for (; n > 0; n--)
-    out_char(o, c);
+    sink_char(k, c);
 }
+
+// ---------------------------------------------------------------------
+// Formatting
+// ---------------------------------------------------------------------
 
 // Append len bytes of s, space-padded to sp->width on the side the flags
 // ask for. Used for %s and %c.
 static void
-out_field(struct out *o, const char *s, int len, const struct spec *sp)
+out_field(struct sink *k, const char *s, int len, const struct spec *sp)
 {
   int pad = sp->width - len;
 
   if (!sp->left_align)
-    out_repeat(o, ' ', pad);
+    sink_repeat(k, ' ', pad);
   for (int i = 0; i < len; i++)
-    out_char(o, s[i]);
+    sink_char(k, s[i]);
   if (sp->left_align)
-    out_repeat(o, ' ', pad);
+    sink_repeat(k, ' ', pad);
 }
 
 // Append value in the given base, with a '-' in front if negative is set,
 // padded to sp->width with spaces or (flag '0') with zeros after the sign.
 // min_digits forces leading zeros (used by %p).
 static void
-out_number(struct out *o, uint64 value, int base, int negative,
+out_number(struct sink *k, uint64 value, int base, int negative,
            int min_digits, const struct spec *sp)
 {
   char digits[NUM_DIGITS_MAX];
@@ -103,15 +241,15 @@ out_number(struct out *o, uint64 value, int base, int negative,
 
   int pad = sp->width - ndigits - (negative ? 1 : 0);
   if (!sp->left_align && !sp->zero_pad)
-    out_repeat(o, ' ', pad);
+    sink_repeat(k, ' ', pad);
   if (negative)
-    out_char(o, '-');
+    sink_char(k, '-');
   if (!sp->left_align && sp->zero_pad)
-    out_repeat(o, '0', pad);
+    sink_repeat(k, '0', pad);
   while (ndigits > 0)
-    out_char(o, digits[--ndigits]);
+    sink_char(k, digits[--ndigits]);
   if (sp->left_align)
-    out_repeat(o, ' ', pad);
+    sink_repeat(k, ' ', pad);
 }
 
 // Parse the flags, width and length modifier that follow a '%' and fill
@@ -149,7 +287,7 @@ parse_spec(const char *p, struct spec *sp, va_list *ap)
 
 // Format one conversion, taking its argument (if any) from *ap.
 static void
-format_one(struct out *o, const struct spec *sp, va_list *ap)
+format_one(struct sink *k, const struct spec *sp, va_list *ap)
 {
   int64 sval;
   uint64 uval;
@@ -160,42 +298,42 @@ format_one(struct out *o, const struct spec *sp, va_list *ap)
   case 'd':
     sval = sp->is_long ? va_arg(*ap, int64) : va_arg(*ap, int);
     uval = sval < 0 ? -(uint64)sval : (uint64)sval;
-    out_number(o, uval, 10, sval < 0, 0, sp);
+    out_number(k, uval, 10, sval < 0, 0, sp);
     break;
   case 'u':
   case 'x':
     uval = sp->is_long ? va_arg(*ap, uint64) : va_arg(*ap, uint);
-    out_number(o, uval, sp->conv == 'u' ? 10 : 16, 0, 0, sp);
+    out_number(k, uval, sp->conv == 'u' ? 10 : 16, 0, 0, sp);
     break;
   case 'p':
-    out_char(o, '0');
-    out_char(o, 'x');
-    out_number(o, (uint64)va_arg(*ap, void *), 16, 0, PTR_HEX_DIGITS, sp);
+    sink_char(k, '0');
+    sink_char(k, 'x');
+    out_number(k, (uint64)va_arg(*ap, void *), 16, 0, PTR_HEX_DIGITS, sp);
     break;
   case 's':
     s = va_arg(*ap, const char *);
     if (s == 0)
       s = "(null)";
-    out_field(o, s, strlen(s), sp);
+    out_field(k, s, strlen(s), sp);
     break;
   case 'c':
     c = (char)va_arg(*ap, int);
-    out_field(o, &c, 1, sp);
+    out_field(k, &c, 1, sp);
     break;
   case '%':
-    out_char(o, '%');
+    sink_char(k, '%');
     break;
   default:
     // Unknown conversion: print it as written so the mistake is visible.
-    out_char(o, '%');
-    out_char(o, sp->conv);
+    sink_char(k, '%');
+    sink_char(k, sp->conv);
     break;
   }
 }
 
-// Format fmt with the arguments in ap into o (without flushing).
+// Format fmt with the arguments in ap into the sink.
 static void
-format(struct out *o, const char *fmt, va_list ap)
+format(struct sink *k, const char *fmt, va_list ap)
 {
   struct spec sp;
   va_list args;
@@ -203,27 +341,36 @@ format(struct out *o, const char *fmt, va_list ap)
   va_copy(args, ap);
   for (const char *p = fmt; *p != 0; p++) {
     if (*p != '%') {
-      out_char(o, *p);
+      sink_char(k, *p);
       continue;
     }
     p = parse_spec(p + 1, &sp, &args);
     if (sp.conv == 0) // the format string ended inside a conversion
       break;
-    format_one(o, &sp, &args);
+    format_one(k, &sp, &args);
   }
   va_end(args);
 }
 
-// Format and write to fd, flushing at the end.
+// Format into fd's stream, or, for an fd without one, into a temporary
+// unbuffered stream that is written out at the end of the call.
 static void
-vfprintf_fd(int fd, const char *fmt, va_list ap)
+format_to_fd(int fd, const char *fmt, va_list ap)
 {
-  struct out o;
+  struct stream scratch;
+  struct sink k;
 
-  o.fd = fd;
-  o.len = 0;
-  format(&o, fmt, ap);
-  out_flush(&o);
+  memset(&k, 0, sizeof(k));
+  k.stream = stream_for(fd);
+  if (k.stream == 0) {
+    scratch.fd = fd;
+    scratch.mode = _IONBF;
+    scratch.len = 0;
+    k.stream = &scratch;
+  }
+  stream_decide_mode(k.stream);
+  format(&k, fmt, ap);
+  stream_end_call(k.stream, k.saw_newline);
 }
 
 // Print formatted text to file descriptor fd. Errors are ignored.
@@ -233,7 +380,7 @@ fprintf(int fd, const char *fmt, ...)
   va_list ap;
 
   va_start(ap, fmt);
-  vfprintf_fd(fd, fmt, ap);
+  format_to_fd(fd, fmt, ap);
   va_end(ap);
 }
 
@@ -244,6 +391,52 @@ printf(const char *fmt, ...)
   va_list ap;
 
   va_start(ap, fmt);
-  vfprintf_fd(1, fmt, ap);
+  format_to_fd(stdout, fmt, ap);
   va_end(ap);
+}
+
+// Format into buf, writing at most size bytes including the terminating
+// NUL (buf is always terminated if size > 0).
+// Returns the length the whole text would have: a result >= size means
+// the text was cut short.
+int
+snprintf(char *buf, uint size, const char *fmt, ...)
+{
+  struct sink k;
+  va_list ap;
+
+  memset(&k, 0, sizeof(k));
+  k.str = buf;
+  k.size = size;
+  va_start(ap, fmt);
+  format(&k, fmt, ap);
+  va_end(ap);
+  if (size > 0)
+    buf[k.len < size ? k.len : size - 1] = 0;
+  return k.len;
+}
+
+// Write the string s to fd through its stream (or unbuffered).
+// Returns 0 (errors are not reported, as with printf).
+int
+fputs(const char *s, int fd)
+{
+  fprintf(fd, "%s", s);
+  return 0;
+}
+
+// Write s and a newline to stdout. Returns 0.
+int
+puts(const char *s)
+{
+  printf("%s\n", s);
+  return 0;
+}
+
+// Write the byte c to stdout. Returns c.
+int
+putchar(int c)
+{
+  printf("%c", c);
+  return (uchar)c;
 }

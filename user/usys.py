@@ -11,7 +11,9 @@ convention put them, and the kernel leaves the result in a0, where the C
 caller expects it. So each stub is three instructions.
 
 Some calls get extra names (ALIASES): xv6 programs call sleep(), which is
-our SYS_pause.
+our SYS_pause. Some are renamed (RENAMES): the raw SYS_exit stub is _exit,
+because exit() is a C library function (user/ulib.c) that first runs the
+atexit handlers and flushes buffered output, then calls _exit.
 """
 
 import os
@@ -28,8 +30,10 @@ ALIASES = {
 
 # Stubs named differently from their SYS_ constant. SYS_exec takes an
 # environment too; the C library's exec(path, argv) calls execve with environ.
+# SYS_exit ends the process at once; the C library's exit() cleans up first.
 RENAMES = {
     "exec": "execve",
+    "exit": "_exit",
 }
 
 # Matches "#define SYS_fork 1", with an optional trailing comment.
