@@ -28,13 +28,16 @@
 #include "inode.h"
 #include "pipe.h"
 #include "file.h"
+#include "slab.h"
 
 // Drivers fill in their entries at boot ([I] afterwards).
 struct devsw devsw[NDEV];
 
+// Open files come from the "file" slab cache; ftable.lock guards every
+// file's ref and type (the rest is [I] while ref > 0).
 static struct {
   struct spinlock lock;
-  struct file file[NFILE]; // [f] ref and type; the rest [I] while ref > 0
+  struct slab_cache *cache;
 } ftable;
 
 // One log op may write at most MAXOPBLOCKS blocks. A write that touches d
@@ -51,25 +54,21 @@ void
 file_init(void)
 {
   spin_init(&ftable.lock, "ftable");
+  if ((ftable.cache = slab_cache_create("file", sizeof(struct file))) == 0)
+    panic("file_init: no memory");
 }
 
 // Allocate an open file with ref 1 and type FD_NONE (the caller fills it
-// in). Returns 0 if all NFILE are in use. Takes and releases ftable.lock.
+// in). Returns 0 if memory is exhausted.
 struct file *
 file_alloc(void)
 {
-  spin_lock(&ftable.lock);
-  for (struct file *f = ftable.file; f < ftable.file + NFILE; f++) {
-    if (f->ref == 0) {
-      memset(f, 0, sizeof(*f));
-      f->type = FD_NONE;
-      f->ref = 1;
-      spin_unlock(&ftable.lock);
-      return f;
-    }
+  struct file *f = slab_alloc(ftable.cache); // zero-filled
+  if (f) {
+    f->type = FD_NONE;
+    f->ref = 1;
   }
-  spin_unlock(&ftable.lock);
-  return 0;
+  return f;
 }
 
 // Add a reference to f and return it (for dup and fork).
@@ -100,11 +99,9 @@ file_close(struct file *f)
     spin_unlock(&ftable.lock);
     return;
   }
-  struct file closing = *f; // the slot may be reused once unlocked
-  f->type = FD_NONE;
-  f->pipe = 0;
-  f->ip = 0;
+  struct file closing = *f;
   spin_unlock(&ftable.lock);
+  slab_free(ftable.cache, f);
 
   if (closing.type == FD_PIPE) {
     pipe_close(closing.pipe, closing.writable);

@@ -11,8 +11,11 @@
 // caller that changes the disk must be inside log_begin_op/log_end_op.
 //
 // An in-memory inode has two levels of protection:
-//   - itable.lock (a spinlock) protects dev, inum and ref: which slot holds
-//     which inode and how many pointers to it exist. inode_get/inode_put.
+//   - itable.lock (a spinlock) protects the list of in-memory inodes and
+//     each one's dev, inum and ref: which inodes are in memory and how
+//     many pointers to each exist. inode_get/inode_put. An in-memory
+//     inode comes from the "inode" slab cache and goes back to it when
+//     its last reference is dropped (the buffer cache keeps its block).
 //   - ip->lock (a sleeplock) protects the copy of the disk inode (type,
 //     size, addrs, ...) and the file's contents. inode_lock/inode_unlock.
 // A reference (ref > 0) keeps the slot for this inode, so a pointer stays
@@ -20,7 +23,8 @@
 // lets path lookup hold a reference to a directory without locking it.
 //
 // Invariants:
-//   (a) at most one slot with ref > 0 holds a given (dev, inum);
+//   (a) the list holds at most one inode for a given (dev, inum), and
+//       every inode on it has ref > 0;
 //   (b) ip->valid == 0 means the fields below ip->lock are not yet read;
 //   (c) an inode with nlink == 0 is freed on disk when its last reference
 //       is dropped (so an open file outlives its last name);
@@ -44,6 +48,7 @@
 #include "fs.h"
 #include "log.h"
 #include "inode.h"
+#include "slab.h"
 
 #define SUPERBLOCK_BLOCKNO 1 // block 0 is the boot block
 #define BITS_PER_BYTE 8
@@ -52,8 +57,16 @@ static struct superblock sb; // [I]
 
 static struct {
   struct spinlock lock;
-  struct inode inode[NINODE];
-} itable = { .lock = { .name = "itable" } }; // usable before fs_init
+  struct inode *list;       // [t] every in-memory inode, linked by next
+  struct slab_cache *cache; // [I] set by inode_table_init
+} itable = { .lock = { .name = "itable" } };
+
+void
+inode_table_init(void)
+{
+  if ((itable.cache = slab_cache_create("inode", sizeof(struct inode))) == 0)
+    panic("inode_table_init: no memory");
+}
 
 // ---- Superblock -----------------------------------------------------------
 
@@ -166,37 +179,30 @@ inode_update(struct inode *ip)
   bio_release(b);
 }
 
-// Return the in-memory slot for inode inum of dev with one more reference,
-// unlocked; its contents are read by the first inode_lock. Does not touch
-// the disk. Returns 0 if all NINODE slots are in use.
+// Return the in-memory inode for inode inum of dev with one more
+// reference, unlocked; its contents are read by the first inode_lock.
+// Does not touch the disk. Returns 0 if memory is exhausted.
 // Takes and releases itable.lock.
 struct inode *
 inode_get(uint dev, uint inum)
 {
-  struct inode *ip, *empty = 0;
-
   spin_lock(&itable.lock);
-  for (ip = itable.inode; ip < itable.inode + NINODE; ip++) {
-    if (ip->ref > 0 && ip->dev == dev && ip->inum == inum) {
+  for (struct inode *ip = itable.list; ip; ip = ip->next) {
+    if (ip->dev == dev && ip->inum == inum) {
       ip->ref++;
       spin_unlock(&itable.lock);
       return ip;
     }
-    if (empty == 0 && ip->ref == 0)
-      empty = ip;
   }
-  if (empty == 0) {
-    spin_unlock(&itable.lock);
-    return 0;
+  struct inode *ip = slab_alloc(itable.cache); // zero-filled: valid = 0
+  if (ip) {
+    ip->dev = dev;
+    ip->inum = inum;
+    ip->ref = 1;
+    sleeplock_init(&ip->lock, "inode");
+    ip->next = itable.list;
+    itable.list = ip;
   }
-  ip = empty;
-  ip->dev = dev;
-  ip->inum = inum;
-  ip->ref = 1;
-  ip->valid = 0;
-  // No one holds or waits for the lock of a slot with ref 0 (waiters hold
-  // references), so giving it a fresh start here is safe.
-  sleeplock_init(&ip->lock, "inode");
   spin_unlock(&itable.lock);
   return ip;
 }
@@ -269,7 +275,13 @@ inode_put(struct inode *ip)
     sleeplock_release(&ip->lock);
     spin_lock(&itable.lock);
   }
-  ip->ref--;
+  if (--ip->ref == 0) { // nobody can find it now: off the list, freed
+    struct inode **pp = &itable.list;
+    while (*pp != ip)
+      pp = &(*pp)->next;
+    *pp = ip->next;
+    slab_free(itable.cache, ip);
+  }
   spin_unlock(&itable.lock);
 }
 

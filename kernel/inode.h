@@ -21,16 +21,21 @@ struct inode {
   short nlink;
   uint size;
   uint addrs[NDIRECT + 1];
+  struct inode *next; // [itable lock] the list of in-memory inodes
 };
 
 // Read the super block, start the log (and recover it). Needs a process
 // context, since it sleeps on the disk: called by the first process.
 void fs_init(uint dev);
 
+// Set up the in-memory inode table (its slab cache). Boot hart, once.
+void inode_table_init(void);
+
 // Allocate a fresh inode of the given type; returned referenced, unlocked.
 // Returns 0 if there are no free inodes.
 struct inode *inode_alloc(uint dev, short type);
-// Get a referenced, unlocked inode (contents not yet read).
+// Get a referenced, unlocked inode (contents not yet read); 0 if memory
+// is exhausted.
 struct inode *inode_get(uint dev, uint inum);
 struct inode *inode_dup(struct inode *ip);
 // Lock, reading the inode from disk if needed.

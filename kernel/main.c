@@ -15,6 +15,8 @@
 #include "plic.h"
 #include "buf.h"
 #include "file.h"
+#include "inode.h"
+#include "pipe.h"
 #include "virtio.h"
 #include "sbi.h"
 #include "slab.h"
@@ -85,6 +87,8 @@ kmain(uint64 hartid, uint64 dtb_pa)
   plic_init();
   bio_init();
   file_init();
+  inode_table_init();
+  pipe_init();
   virtio_blk_init();
   userinit();
   hart_init();

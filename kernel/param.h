@@ -4,15 +4,15 @@
 #define NPROC 512                 // most processes at once (memory may run out first)
 #define NCPU 8                    // maximum number of harts (hart ids 0..NCPU-1)
 #define NOFILE 16                 // open files per process
-#define NFILE 100                 // open files per system
-#define NINODE 50                 // maximum number of in-memory inodes
+#define NFILE 100                 // (xv6's; open files now come from a slab cache)
+#define NINODE 50                 // (xv6's; in-memory inodes come from a slab cache)
 #define NDEV 10                   // maximum major device number
 #define ROOTDEV 1                 // device number of the file system root disk
 #define MAXARG 32                 // max exec arguments
 #define MAXENV 64                 // max exec environment strings
 #define MAXOPBLOCKS 10            // max # of blocks any FS op writes
 #define LOGSIZE (MAXOPBLOCKS * 3) // max data blocks in on-disk log
-#define NBUF (MAXOPBLOCKS * 3)    // size of disk block cache
+#define NBUF (MAXOPBLOCKS * 6)    // size of disk block cache (the log pins up to LOGSIZE)
 #define FSSIZE 4000               // size of file system in blocks
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 4               // user stack pages (below it: one guard page)

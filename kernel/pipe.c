@@ -1,8 +1,8 @@
-// Pipes: a one-page ring buffer between a write end and a read end.
+// Pipes: a ring buffer between a write end and a read end.
 //
-// The pipe's bookkeeping sits at the start of one page from page_alloc;
-// the byte buffer fills the rest of the page. nread and nwrite count every
-// byte ever read and written; they only grow (64 bits: they never wrap in
+// The pipe's bookkeeping comes from the "pipe" slab cache and its byte
+// buffer is PIPESIZE bytes of pages from the buddy allocator. nread and
+// nwrite count every byte ever read and written; they only grow (64 bits: they never wrap in
 // practice), so
 //   bytes waiting = nwrite - nread        (0 .. PIPESIZE)
 //   next byte to read sits at data[nread % PIPESIZE]
@@ -14,7 +14,7 @@
 //
 // Invariants:
 //   (a) 0 <= nwrite - nread <= PIPESIZE
-//   (b) the page is freed when both ends are closed, and only then
+//   (b) the pipe is freed when both ends are closed, and only then
 //
 // Locks: [p] pi->lock
 // Lock order: pi->lock -> p->lock (sleep_on, proc_killed). copyin and
@@ -31,6 +31,7 @@
 #include "vm.h"
 #include "file.h"
 #include "pipe.h"
+#include "slab.h"
 
 struct pipe {
   struct spinlock lock;
@@ -38,13 +39,29 @@ struct pipe {
   uint64 nwrite; // [p] bytes written since the pipe was made
   int readopen;  // [p] is the read end still open?
   int writeopen; // [p] is the write end still open?
-  char data[];   // [p] the ring buffer: PIPESIZE bytes, to the page's end
+  char *data;    // [p] the ring buffer: PIPESIZE bytes (2^PIPE_ORDER pages)
 };
 
-// Bytes in the ring buffer: whatever of the page the header leaves.
-#define PIPESIZE (PGSIZE - sizeof(struct pipe))
-_Static_assert(__builtin_offsetof(struct pipe, data) + PIPESIZE <= PGSIZE,
-               "pipe: buffer overruns its page");
+#define PIPE_ORDER 1                    // buffer pages: 2^PIPE_ORDER
+#define PIPESIZE (PGSIZE << PIPE_ORDER) // 8 KiB: two 4 KiB writes fit
+
+static struct slab_cache *pipe_cache;
+
+void
+pipe_init(void)
+{
+  if ((pipe_cache = slab_cache_create("pipe", sizeof(struct pipe))) == 0)
+    panic("pipe_init: no memory");
+}
+
+// Free a pipe and its buffer.
+static void
+pipe_free(struct pipe *pi)
+{
+  if (pi->data)
+    pages_free(pi->data, PIPE_ORDER);
+  slab_free(pipe_cache, pi);
+}
 
 // Make a pipe and two open files for it: *readf reads, *writef writes.
 // Returns 0, or -1 if a file or the page cannot be had (then nothing stays
@@ -57,8 +74,10 @@ pipe_alloc(struct file **readf, struct file **writef)
   struct file *wf = file_alloc();
   if (rf == 0 || wf == 0)
     goto fail;
-  pi = page_alloc();
+  pi = slab_alloc(pipe_cache);
   if (pi == 0)
+    goto fail;
+  if ((pi->data = pages_alloc(PIPE_ORDER)) == 0)
     goto fail;
 
   spin_init(&pi->lock, "pipe");
@@ -80,6 +99,8 @@ pipe_alloc(struct file **readf, struct file **writef)
   return 0;
 
 fail:
+  if (pi)
+    pipe_free(pi);
   if (rf)
     file_close(rf); // still FD_NONE: just frees the slot
   if (wf)
@@ -104,7 +125,7 @@ pipe_close(struct pipe *pi, int writable)
   int last = !pi->readopen && !pi->writeopen;
   spin_unlock(&pi->lock);
   if (last)
-    page_free(pi);
+    pipe_free(pi);
 }
 
 // Write n bytes from user address addr into pi, sleeping while it is full.

@@ -5,6 +5,8 @@
 struct file;
 struct pipe;
 
+void pipe_init(void);
+
 // Create a pipe and its two files. 0, or -1 (nothing allocated).
 int pipe_alloc(struct file **readf, struct file **writef);
 void pipe_close(struct pipe *pi, int writable);

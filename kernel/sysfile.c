@@ -27,6 +27,7 @@
 #include "log.h"
 #include "inode.h"
 #include "file.h"
+#include "vma.h"
 #include "pipe.h"
 #include "sysarg.h"
 #include "sysfunc.h"
@@ -108,7 +109,10 @@ sys_read(void)
   struct file *f;
   uint64 buf = arg_addr(1);
   int n = arg_int(2);
-  if (arg_fd(0, 0, &f) < 0 || n < 0)
+  // Make the whole buffer present first: pipes and the console copy into
+  // it holding a spinlock, and a file read holds the inode's lock, so the
+  // copy must not need to sleep on a page fault (or read that same inode).
+  if (arg_fd(0, 0, &f) < 0 || n < 0 || uvm_prefault(buf, n, 1) < 0)
     return SYSCALL_FAIL;
   return file_read(f, buf, n);
 }
@@ -120,8 +124,8 @@ sys_write(void)
   struct file *f;
   uint64 buf = arg_addr(1);
   int n = arg_int(2);
-  if (arg_fd(0, 0, &f) < 0 || n < 0)
-    return SYSCALL_FAIL;
+  if (arg_fd(0, 0, &f) < 0 || n < 0 || uvm_prefault(buf, n, 0) < 0)
+    return SYSCALL_FAIL; // see sys_read
   return file_write(f, buf, n);
 }
 
