@@ -33,7 +33,7 @@ LIBGCC := $(shell $(CC) $(ARCHFLAGS) -print-libgcc-file-name 2>/dev/null)
 KOBJS := \
 	$K/entry.o $K/main.o $K/klib.o $K/printf.o $K/uart.o $K/console.o \
 	$K/sbi.o $K/power.o $K/fdt.o $K/spinlock.o $K/sleeplock.o $K/buddy.o $K/kalloc.o $K/slab.o $K/vm.o \
-	$K/proc.o $K/swtch.o $K/trapentry.o $K/trap.o $K/syscall.o \
+	$K/proc.o $K/mlfq.o $K/sleep.o $K/semaphore.o $K/sysinfo.o $K/swtch.o $K/trapentry.o $K/trap.o $K/syscall.o \
 	$K/sysproc.o $K/sysmem.o $K/ktest.o $K/vma.o $K/sysmmap.o $K/sysvm.o $K/exec.o $K/plic.o $K/virtio_blk.o $K/bio.o $K/log.o \
 	$K/fs.o $K/file.o $K/pipe.o $K/sysfile.o
 
@@ -45,7 +45,8 @@ UPROGS := \
 	$U/_init $U/_sh $U/_cat $U/_echo $U/_grep $U/_ls $U/_mkdir $U/_rm \
 	$U/_ln $U/_kill $U/_wc $U/_halt $U/_bench $U/_forktest \
 	$U/_syscalltest $U/_faulttest $U/_forkbomb $U/_sleeptest \
-	$U/_memstat
+	$U/_memstat \
+	$U/_pmap $U/_vmprint $U/_segv $U/_cowtest $U/_mmaptest $U/_alloctest
 
 .PHONY: all qemu qemu-gdb gdb grade bench deps clean qemu-cmd hosttest
 all: deps $K/kernel fs.img

@@ -21,6 +21,8 @@
 #include "sbi.h"
 #include "slab.h"
 #include "vma.h"
+#include "mlfq.h"
+#include "semaphore.h"
 
 #define MIB (1024 * 1024)
 
@@ -83,6 +85,9 @@ kmain(uint64 hartid, uint64 dtb_pa)
   slab_init();
   vma_init();
   proc_init();
+  mlfq_init();
+  waitq_init();
+  usem_init();
   trap_init();
   plic_init();
   bio_init();

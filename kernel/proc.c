@@ -34,6 +34,8 @@
 #include "fdt.h"
 #include "slab.h"
 #include "vma.h"
+#include "mlfq.h"
+#include "semaphore.h"
 
 struct cpu cpus[NCPU];
 
@@ -45,8 +47,7 @@ static int next_pid = 1;       // [l]
 static struct proc *initproc;
 static struct spinlock wait_lock;
 
-// Harts waiting in wfi for work (bit i = hart i); updated atomically.
-static volatile uint64 idle_harts;
+extern volatile uint64 idle_harts; // mlfq.c
 
 extern void swtch(struct context *old, struct context *new);
 
@@ -163,17 +164,12 @@ proc_discard(struct proc *p)
   proc_free(p);
 }
 
-// Make p runnable (p->lock held) and wake an idle hart to run it.
-// The fence orders our write of p->state before our read of idle_harts;
-// idle_wait() does the opposite, so one of us always sees the other.
-static void
-make_runnable(struct proc *p)
+void
+make_runnable(struct proc *p, int from_sleep)
 {
   p->state = RUNNABLE;
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  uint64 idle = idle_harts;
-  if (idle)
-    sbi_send_ipi(idle & -idle); // the lowest idle hart
+  p->wake_time = from_sleep ? r_time() : 0;
+  runq_add(p);
 }
 
 // Create the first process. Its kernel thread (fork_return) mounts the
@@ -186,7 +182,7 @@ userinit(void)
     panic("userinit: no memory");
   initproc = p;
   safestrcpy(p->name, "init", sizeof(p->name));
-  make_runnable(p);
+  make_runnable(p, 0);
   spin_unlock(&p->lock);
 }
 
@@ -255,6 +251,7 @@ proc_fork(void)
     if (parent->ofile[fd])
       child->ofile[fd] = file_dup(parent->ofile[fd]);
   child->cwd = inode_dup(parent->cwd);
+  usem_fork(parent, child);
   safestrcpy(child->name, parent->name, sizeof(child->name));
   int pid = child->pid;
   spin_unlock(&child->lock);
@@ -264,7 +261,7 @@ proc_fork(void)
   spin_unlock(&wait_lock);
 
   spin_lock(&child->lock);
-  make_runnable(child);
+  make_runnable(child, 0);
   spin_unlock(&child->lock);
   return pid;
 }
@@ -294,6 +291,7 @@ proc_exit(int status)
     panic("proc_exit: init exiting with status %d", status);
 
   vma_free_all(p); // writes shared file mappings back
+  usem_close_all(p);
   for (int fd = 0; fd < NOFILE; fd++) {
     if (p->ofile[fd]) {
       file_close(p->ofile[fd]);
@@ -374,7 +372,7 @@ proc_kill(int pid)
     spin_lock(&p->lock);
     proc_set_killed(p);
     if (p->state == SLEEPING)
-      make_runnable(p); // it notices p->killed when it wakes
+      make_runnable(p, 1); // it notices p->killed when it wakes
     spin_unlock(&p->lock);
     found = 0;
     break;
@@ -398,25 +396,20 @@ proc_killed(struct proc *p)
   return __atomic_load_n(&p->killed, __ATOMIC_ACQUIRE);
 }
 
-// Find a runnable process and return it with p->lock held; 0 if there is
-// none. A slot is only locked if a lock-free look says it is runnable
-// (taking 64 locks per pass would dominate the cost of a context switch).
+// Take the next process to run from the run queues and return it with
+// p->lock held; 0 if there is none.
 static struct proc *
 pick_next(void)
 {
-  struct proc *found = 0;
-  spin_lock(&proc_list_lock);
-  for (struct proc *p = all_procs; p && !found; p = p->next) {
-    if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != RUNNABLE)
-      continue;
-    spin_lock(&p->lock);
-    if (p->state == RUNNABLE)
-      found = p; // returned locked
-    else
-      spin_unlock(&p->lock);
-  }
-  spin_unlock(&proc_list_lock);
-  return found;
+  struct proc *p = runq_pop();
+  if (p == 0)
+    return 0;
+  // Off the queue and RUNNABLE, p can change state only by being run, so
+  // it is still RUNNABLE once we hold its lock.
+  spin_lock(&p->lock);
+  if (p->state != RUNNABLE)
+    panic("pick_next: pid %d on the run queue is not runnable", p->pid);
+  return p;
 }
 
 // Wait for an interrupt with interrupts off: a pending interrupt (timer,
@@ -428,16 +421,30 @@ idle_wait(struct cpu *c)
   uint64 bit = 1UL << cpuid();
   intr_off();
   __atomic_fetch_or(&idle_harts, bit, __ATOMIC_SEQ_CST);
-  struct proc *p = pick_next(); // re-check after announcing we are idle
-  if (p) {
-    spin_unlock(&p->lock);
-  } else {
+  if (!runq_nonempty()) { // re-checked after announcing we are idle
     uint64 t0 = r_time();
     asm volatile("wfi");
     c->idle_ticks += r_time() - t0;
   }
   __atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_SEQ_CST);
   intr_on();
+}
+
+// p (locked) is about to run: start its clock, count the wake-up latency.
+static void
+run_accounting(struct proc *p)
+{
+  uint64 now = r_time();
+  p->state = RUNNING;
+  p->run_start = now;
+  p->nscheduled++;
+  if (p->wake_time) {
+    uint64 latency = now - p->wake_time;
+    p->nwakeups++;
+    p->wake_latency_sum += latency;
+    p->wake_latency_max = MAX(p->wake_latency_max, latency);
+    p->wake_time = 0;
+  }
 }
 
 void
@@ -452,7 +459,7 @@ scheduler(void)
       idle_wait(c);
       continue;
     }
-    p->state = RUNNING;
+    run_accounting(p);
     c->proc = p;
     CSR_WRITE(satp, MAKE_SATP(V2P(p->pagetable)));
     sfence_vma();
@@ -483,6 +490,9 @@ sched(void)
     panic("sched: interrupts on");
   if (*(uint64 *)p->kstack != KSTACK_MAGIC)
     panic("sched: pid %d (%s) overflowed its kernel stack", p->pid, p->name);
+  mlfq_charge(p, r_time());
+  if (p->state == RUNNABLE)
+    runq_add(p); // yield: to the tail of its (maybe new) level
   int intena = c->intena; // a property of this kernel thread, not the hart
   swtch(&p->context, &c->context);
   mycpu()->intena = intena;
@@ -496,41 +506,6 @@ yield(void)
   p->state = RUNNABLE;
   sched();
   spin_unlock(&p->lock);
-}
-
-void
-sleep_on(void *chan, struct spinlock *lk)
-{
-  struct proc *p = myproc();
-  // We become SLEEPING before letting go of lk, and hold p->lock until
-  // sched() has switched away. A waker holds lk when it changes the
-  // condition and calls wakeup(chan), so it either ran before we checked
-  // the condition or sees us SLEEPING (and waits for p->lock).
-  spin_lock(&p->lock);
-  p->chan = chan;
-  p->state = SLEEPING;
-  spin_unlock(lk);
-  sched();
-  p->chan = 0;
-  spin_unlock(&p->lock);
-  spin_lock(lk);
-}
-
-void
-wakeup(void *chan)
-{
-  struct proc *me = myproc();
-  spin_lock(&proc_list_lock);
-  for (struct proc *p = all_procs; p; p = p->next) {
-    if (p == me || __atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != SLEEPING ||
-        p->chan != chan)
-      continue; // a lock-free look first; re-checked under the lock
-    spin_lock(&p->lock);
-    if (p->state == SLEEPING && p->chan == chan)
-      make_runnable(p);
-    spin_unlock(&p->lock);
-  }
-  spin_unlock(&proc_list_lock);
 }
 
 int
@@ -559,11 +534,16 @@ static const char *const state_names[] = {
 void
 procdump(void)
 {
-  kprintf("\n");
+  uint64 tick = machine.timebase_hz / TICK_HZ;
+  kprintf("\npid  state   level  ticks(level 0/1/2)  name\n");
   // No lock: this runs from the console interrupt to debug a hung
   // kernel, and must not wait for a lock a stuck hart may hold.
-  for (struct proc *p = all_procs; p; p = p->next)
-    kprintf("%d %s %s\n", p->pid, state_names[p->state], p->name);
+  for (struct proc *p = all_procs; p; p = p->next) {
+    kprintf("%d  %s  %d  ", p->pid, state_names[p->state], p->level);
+    for (int l = 0; l < MLFQ_LEVELS; l++)
+      kprintf(l ? "/%lu" : "%lu", p->level_time[l] / tick);
+    kprintf("  %s\n", p->name);
+  }
 }
 
 int
@@ -580,6 +560,24 @@ proc_with_pid(int pid, void (*fn)(struct proc *p, void *arg), void *arg)
   }
   spin_unlock(&proc_list_lock);
   return found;
+}
+
+int
+proc_parent_pid(struct proc *p)
+{
+  spin_lock(&wait_lock);
+  int pid = p->parent ? p->parent->pid : 0;
+  spin_unlock(&wait_lock);
+  return pid;
+}
+
+void
+proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg)
+{
+  spin_lock(&proc_list_lock);
+  for (struct proc *p = all_procs; p; p = p->next)
+    fn(p, arg);
+  spin_unlock(&proc_list_lock);
 }
 
 int

@@ -77,6 +77,8 @@ enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
 // Per-process state.
 // Locks: [p] p->lock  [w] wait_lock  [l] proc_list_lock (in proc.c)
+// [q] the run queues' lock (mlfq.c)  [w] the wait queue's lock (sleep.c)
+// [s] the semaphore's lock (semaphore.c)
 // [o] only the process itself (or its creator before it first runs)
 // touches the field.
 // Lock order: wait_lock -> proc_list_lock -> p->lock
@@ -92,6 +94,20 @@ struct proc {
   struct proc *parent; // [w]
   struct proc *next;   // [l] the list of all processes
 
+  // Scheduling (kernel/mlfq.c). [q] the run-queue lock.
+  int level;                        // [q] MLFQ level, 0 = top
+  uint64 level_used;                // [q] run time used at this level
+  uint64 level_time[MLFQ_LEVELS];   // [q] run time at each level, in total
+  struct proc *rq_next;             // [q] next on the same run queue
+  struct proc *wq_next;             // [w] next on the same wait queue
+  int wq_queued;                    // [w] on a wait queue (sleep.c)
+  uint64 run_start;                 // [p] when it last started running
+  uint64 nscheduled;                // [p] times picked to run
+  uint64 wake_time;                 // [p] when woken from sleep (0: not)
+  uint64 nwakeups;                  // [p] wake-ups that led to running
+  uint64 wake_latency_sum;          // [p] total wake-to-run time
+  uint64 wake_latency_max;          // [p] longest wake-to-run time
+
   uint64 kstack;               // [o] kernel VA of the kernel stack (bottom)
   uint64 sz;                   // [o] user memory [0, sz): text, data, heap
   pagetable_t pagetable;       // [o] user page table
@@ -100,6 +116,9 @@ struct proc {
   struct vma *vmas;            // [o, v to change] regions (vma.h)
   struct spinlock vm_lock;     // guards vmas and pagetable for readers
   struct file *ofile[NOFILE];  // [o] open files
+  struct usem *sems[NSEM];     // [o] semaphore descriptors (semaphore.c)
+  struct proc *sem_next;       // [s] next waiter on the same semaphore
+  int sem_granted;             // [s] sem_up handed this waiter a unit
   struct inode *cwd;           // [o] current directory
   char name[16];               // [o] program name, for debugging
 };
@@ -131,12 +150,18 @@ void yield(void);
 // Switch to the scheduler; caller holds exactly p->lock and changed p->state.
 void sched(void);
 
+// Make p runnable (p->lock held): queue it and wake an idle hart for it.
+// from_sleep: it was SLEEPING (its wake-to-run latency is measured).
+void make_runnable(struct proc *p, int from_sleep);
+
+// kernel/sleep.c: sleeping on wait queues.
+void waitq_init(void);
 // Atomically release lk and sleep on chan; reacquire lk when woken.
 // A wakeup may be spurious: callers loop, re-checking their condition.
 void sleep_on(void *chan, struct spinlock *lk);
-// Wake every process sleeping on chan. The caller holds the lock that
-// protects the condition slept on (the lk given to sleep_on). Must not
-// hold any p->lock.
+// Wake every process sleeping on chan, in the order they went to sleep.
+// The caller holds the lock that protects the condition slept on (the lk
+// given to sleep_on). Must not hold any p->lock.
 void wakeup(void *chan);
 
 // Copy to or from either a user address (user_* = 1, in the current
@@ -151,6 +176,12 @@ void procdump(void);
 // process list's lock so that p cannot be freed meanwhile (fn must not
 // sleep). Returns 0, or -1 if there is no such process.
 int proc_with_pid(int pid, void (*fn)(struct proc *p, void *arg), void *arg);
+
+// The pid of p's parent (0 for init).
+int proc_parent_pid(struct proc *p);
+
+// Call fn(p, arg) for every process, holding the process list's lock.
+void proc_foreach(void (*fn)(struct proc *p, void *arg), void *arg);
 
 // Number of processes in use (for statistics).
 int proc_count(void);

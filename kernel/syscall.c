@@ -78,7 +78,11 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_memstat] = sys_memstat, [SYS_ktest] = sys_ktest,
   [SYS_mmap] = sys_mmap,       [SYS_munmap] = sys_munmap,
   [SYS_mprotect] = sys_mprotect, [SYS_vmregions] = sys_vmregions,
-  [SYS_vmprint] = sys_vmprint,
+  [SYS_vmprint] = sys_vmprint,   [SYS_procinfo] = sys_procinfo,
+  [SYS_schedpolicy] = sys_schedpolicy, [SYS_getppid] = sys_getppid,
+  [SYS_sem_create] = sys_sem_create, [SYS_sem_wait] = sys_sem_wait,
+  [SYS_sem_post] = sys_sem_post, [SYS_sem_close] = sys_sem_close,
+  [SYS_sem_trywait] = sys_sem_trywait,
 };
 
 void

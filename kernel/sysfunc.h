@@ -26,6 +26,18 @@ uint64 sys_mmap(void);
 uint64 sys_munmap(void);
 uint64 sys_mprotect(void);
 
+// kernel/sysinfo.c
+uint64 sys_procinfo(void);
+uint64 sys_schedpolicy(void);
+uint64 sys_getppid(void);
+
+// kernel/semaphore.c
+uint64 sys_sem_create(void);
+uint64 sys_sem_wait(void);
+uint64 sys_sem_post(void);
+uint64 sys_sem_close(void);
+uint64 sys_sem_trywait(void);
+
 // kernel/sysvm.c
 uint64 sys_vmregions(void);
 uint64 sys_vmprint(void);

@@ -21,6 +21,7 @@
 #include "fdt.h"
 #include "vm.h"
 #include "vma.h"
+#include "mlfq.h"
 
 // trapentry.S uses these offsets.
 _Static_assert(offsetof(struct trapframe, a0) == 72, "trapframe a0");
@@ -72,11 +73,22 @@ timer_intr(void)
   mycpu()->ticks++;
   if (cpuid() == timekeeper_hart) {
     spin_lock(&tickslock);
-    ticks++;
+    uint64 now = ++ticks;
     wakeup(&ticks);
     spin_unlock(&tickslock);
+    if (now % MLFQ_BOOST_TICKS == 0)
+      mlfq_boost();
   }
   timer_arm(); // writing stimecmp also clears the pending interrupt
+}
+
+// After a timer interrupt: should the process running here give up the
+// hart? (Its slice is over, or a higher-priority process is waiting.)
+static int
+time_to_yield(void)
+{
+  struct proc *p = myproc();
+  return p != 0 && p->state == RUNNING && mlfq_should_preempt(p, r_time());
 }
 
 // Handle an interrupt, given scause. Returns what kind it was.
@@ -199,7 +211,7 @@ user_trap(void)
 
   if (proc_killed(p))
     proc_exit(-1);
-  if (kind == INTR_TIMER)
+  if (kind == INTR_TIMER && time_to_yield())
     yield();
   user_trap_return();
 }
@@ -242,7 +254,7 @@ kernel_trap(void)
   if (kind == INTR_NONE)
     panic("kernel_trap: %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx",
           cause_name(scause), scause, sepc, CSR_READ(stval));
-  if (kind == INTR_TIMER && myproc() != 0 && myproc()->state == RUNNING)
+  if (kind == INTR_TIMER && time_to_yield())
     yield();
   // yield() may have run other traps: restore what sret needs.
   CSR_WRITE(sepc, sepc);

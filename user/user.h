@@ -38,6 +38,15 @@ int mprotect(void *addr, uint64 len, int prot);
 struct vmregion;
 int vmregions(int pid, struct vmregion *regions, int max); // see kernel/vmregion.h
 int vmprint(int pid); // print a process's page table on the console
+struct procinfo;
+int procinfo(struct procinfo *procs, int max); // every process (kernel/procinfo.h)
+int schedpolicy(int policy); // SCHED_RR or SCHED_MLFQ (kernel/procinfo.h); -1 asks
+int getppid(void);
+int sem_create(int value);   // a semaphore descriptor, inherited by fork
+int sem_wait(int id);        // P: 0, or -1 (bad id, killed)
+int sem_trywait(int id);     // P if no wait is needed: 0, or -1
+int sem_post(int id);        // V
+int sem_close(int id);
 
 // C library (user/ulib.c, user/printf.c, user/umalloc.c).
 
