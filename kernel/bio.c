@@ -36,9 +36,9 @@
 #define VIRTIO_WRITE 1 // virtio_blk_rw: write the block to disk
 
 static struct {
-  struct spinlock lock;  // protects the list, dev, blockno and refcnt
-  struct buf buf[NBUF];  // [I] the buffers themselves
-  struct buf lru;        // [c] list head; lru.next = most recently used
+  struct spinlock lock; // protects the list, dev, blockno and refcnt
+  struct buf buf[NBUF]; // [I] the buffers themselves
+  struct buf lru;       // [c] list head; lru.next = most recently used
 } bcache;
 
 // Unlink b from the LRU list. Caller holds bcache.lock.

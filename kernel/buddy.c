@@ -76,7 +76,7 @@ buddy_init(struct buddy *b, uint64 base_pfn, uint64 nframes, struct page *pages)
   b->nframes = nframes;
   b->pages = pages;
   for (uint64 i = 0; i < nframes; i++)
-    pages[i] = (struct page){ .next = BUDDY_NONE, .prev = BUDDY_NONE, .flags = PAGE_RESERVED };
+    pages[i] = (struct page){.next = BUDDY_NONE, .prev = BUDDY_NONE, .flags = PAGE_RESERVED};
   for (int k = 0; k < BUDDY_ORDERS; k++) {
     b->free_head[k] = BUDDY_NONE;
     b->free_blocks[k] = 0;
@@ -161,17 +161,21 @@ check_list(struct buddy *b, int k, uint64 *pages_seen)
     if (++n > b->nframes)
       return buddy_fail("buddy_check: list %d has a cycle", k), -1;
     if (!(pg->flags & PAGE_FREE) || pg->order != k || pg->prev != prev)
-      return buddy_fail("buddy_check: frame %lx on list %d is not a free block of that order", pfn, k), -1;
+      return buddy_fail("buddy_check: frame %lx on list %d is not a free block of that order", pfn,
+                        k),
+             -1;
     if (pfn % FRAMES(k) != 0 || !in_range(b, pfn, k))
       return buddy_fail("buddy_check: free block %lx of order %d misaligned", pfn, k), -1;
     uint64 buddy = pfn ^ FRAMES(k);
-    if (k < BUDDY_MAX_ORDER && in_range(b, buddy, k) &&
-        (frame(b, buddy)->flags & PAGE_FREE) && frame(b, buddy)->order == k)
+    if (k < BUDDY_MAX_ORDER && in_range(b, buddy, k) && (frame(b, buddy)->flags & PAGE_FREE) &&
+        frame(b, buddy)->order == k)
       return buddy_fail("buddy_check: free block %lx and its buddy not merged", pfn), -1;
     prev = i;
   }
   if (n != b->free_blocks[k])
-    return buddy_fail("buddy_check: list %d has %lu blocks, count says %lu", k, n, b->free_blocks[k]), -1;
+    return buddy_fail("buddy_check: list %d has %lu blocks, count says %lu", k, n,
+                      b->free_blocks[k]),
+           -1;
   *pages_seen += n * FRAMES(k);
   return 0;
 }
@@ -192,6 +196,8 @@ buddy_check(struct buddy *b)
   if (heads != listed) // (b): a PAGE_FREE frame on no list
     return buddy_fail("buddy_check: %lu free heads but %lu listed", heads, listed), -1;
   if (pages_seen != b->free_pages)
-    return buddy_fail("buddy_check: lists hold %lu pages, count says %lu", pages_seen, b->free_pages), -1;
+    return buddy_fail("buddy_check: lists hold %lu pages, count says %lu", pages_seen,
+                      b->free_pages),
+           -1;
   return 0;
 }

@@ -7,9 +7,9 @@
 #pragma once
 #include "types.h"
 
-#define BUDDY_MAX_ORDER 10                // largest block: 2^10 pages = 4 MiB
+#define BUDDY_MAX_ORDER 10 // largest block: 2^10 pages = 4 MiB
 #define BUDDY_ORDERS (BUDDY_MAX_ORDER + 1)
-#define BUDDY_NONE 0xFFFFFFFFu            // "no frame" in a free-list link
+#define BUDDY_NONE 0xFFFFFFFFu // "no frame" in a free-list link
 
 // Frame flags.
 #define PAGE_FREE 0x1     // heads a free block (order in `order`)
@@ -18,22 +18,22 @@
 
 // One per page frame of RAM, indexed by frame number minus base_pfn.
 struct page {
-  uint32 next;   // free-list links (frame indexes), while PAGE_FREE
+  uint32 next; // free-list links (frame indexes), while PAGE_FREE
   uint32 prev;
-  int refcount;  // > 0 exactly for the first frame of an allocated block
-  uint8 order;   // order of the block this frame heads (free or allocated)
+  int refcount; // > 0 exactly for the first frame of an allocated block
+  uint8 order;  // order of the block this frame heads (free or allocated)
   uint8 flags;
-  void *slab;    // PAGE_SLAB: the slab holding this frame
+  void *slab; // PAGE_SLAB: the slab holding this frame
 };
 
 struct buddy {
-  uint64 base_pfn;                    // frame number of pages[0]
-  uint64 nframes;                     // frames covered by pages[]
+  uint64 base_pfn; // frame number of pages[0]
+  uint64 nframes;  // frames covered by pages[]
   struct page *pages;
-  uint32 free_head[BUDDY_ORDERS];     // first free block of each order
-  uint64 free_blocks[BUDDY_ORDERS];   // length of each free list
-  uint64 free_pages;                  // total free frames
-  uint64 managed_pages;               // frames ever given to the allocator
+  uint32 free_head[BUDDY_ORDERS];   // first free block of each order
+  uint64 free_blocks[BUDDY_ORDERS]; // length of each free list
+  uint64 free_pages;                // total free frames
+  uint64 managed_pages;             // frames ever given to the allocator
 };
 
 // Set up b over nframes frames from base_pfn (which must be a multiple of

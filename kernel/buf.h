@@ -5,13 +5,13 @@
 #include "sleeplock.h"
 
 struct buf {
-  int valid;   // [lock] data holds the block's contents
-  int disk;    // [disk lock] the disk driver owns the buffer
-  uint dev;    // [bcache lock] device number
+  int valid; // [lock] data holds the block's contents
+  int disk;  // [disk lock] the disk driver owns the buffer
+  uint dev;  // [bcache lock] device number
   uint blockno;
   struct sleeplock lock;
-  uint refcnt;       // [bcache lock]
-  struct buf *prev;  // [bcache lock] LRU list
+  uint refcnt;      // [bcache lock]
+  struct buf *prev; // [bcache lock] LRU list
   struct buf *next;
   uchar data[BSIZE];
 };

@@ -26,8 +26,8 @@ struct elf_header {
 struct prog_header {
   uint32 type; // ELF_PROG_LOAD for segments to load
   uint32 flags;
-  uint64 off;    // offset in the file
-  uint64 vaddr;  // where it goes in memory
+  uint64 off;   // offset in the file
+  uint64 vaddr; // where it goes in memory
   uint64 paddr;
   uint64 filesz; // bytes from the file
   uint64 memsz;  // bytes in memory (the rest is zeroed: .bss)

@@ -86,12 +86,11 @@ segment_prot(uint32 flags)
 // describe each in *vmas. Sets *brk to the page-aligned end of the
 // highest segment, and *entry.
 static int
-load_program(pagetable_t pt, struct vma **vmas, struct inode *ip, uint64 *brk,
-             uint64 *entry)
+load_program(pagetable_t pt, struct vma **vmas, struct inode *ip, uint64 *brk, uint64 *entry)
 {
   struct elf_header eh;
-  if (inode_read(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) ||
-      eh.magic != ELF_MAGIC || eh.phentsize != sizeof(struct prog_header))
+  if (inode_read(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) || eh.magic != ELF_MAGIC ||
+      eh.phentsize != sizeof(struct prog_header))
     return -1;
   *brk = USER_TEXT_BASE;
   for (int i = 0; i < eh.phnum; i++) {
@@ -101,8 +100,7 @@ load_program(pagetable_t pt, struct vma **vmas, struct inode *ip, uint64 *brk,
       return -1;
     if (ph.type != ELF_PROG_LOAD || ph.memsz == 0)
       continue;
-    if (ph.memsz < ph.filesz || ph.vaddr < USER_TEXT_BASE ||
-        ph.vaddr + ph.memsz < ph.vaddr ||
+    if (ph.memsz < ph.filesz || ph.vaddr < USER_TEXT_BASE || ph.vaddr + ph.memsz < ph.vaddr ||
         ph.vaddr + ph.memsz > USER_STACK_TOP - (USERSTACK + 1) * PGSIZE)
       return -1;
     if (load_segment(pt, ip, &ph) < 0)
@@ -146,8 +144,8 @@ push_strings(pagetable_t pt, uint64 *sp, uint64 bottom, char **strs, int max, in
 // Map the stack and push the environment and the arguments onto it.
 // Returns the initial sp, or 0 if they do not fit.
 static uint64
-setup_stack(pagetable_t pt, struct vma **vmas, char **argv, char **envp, int *argcp,
-            uint64 *argvp, uint64 *envpp)
+setup_stack(pagetable_t pt, struct vma **vmas, char **argv, char **envp, int *argcp, uint64 *argvp,
+            uint64 *envpp)
 {
   uint64 bottom = USER_STACK_TOP - USERSTACK * PGSIZE;
   if (uvm_alloc(pt, bottom, USER_STACK_TOP, PTE_W) == 0 ||
@@ -257,8 +255,8 @@ uint64
 sys_exec(void)
 {
   char path[MAXPATH];
-  char *argv[MAXARG + 1] = { 0 };
-  char *envp[MAXENV + 1] = { 0 };
+  char *argv[MAXARG + 1] = {0};
+  char *envp[MAXENV + 1] = {0};
   uint64 uenvp = arg_addr(2);
   int result = -1;
 

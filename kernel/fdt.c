@@ -70,7 +70,7 @@ add_reserved(uint64 base, uint64 size)
 {
   if (size == 0 || machine.nreserved == MAX_RESERVED)
     return;
-  machine.reserved[machine.nreserved++] = (struct mem_region){ base, size };
+  machine.reserved[machine.nreserved++] = (struct mem_region){base, size};
 }
 
 // Does the ISA string ("rv64imafdch_zicsr_..._sstc") name extension ext?
@@ -86,8 +86,7 @@ isa_has_extension(const char *isa, const char *ext)
 
 // One property of the node whose path components are path[0..depth-1].
 static void
-fdt_property(const char *path[], int depth, const char *name,
-             const uchar *val, uint32 len)
+fdt_property(const char *path[], int depth, const char *name, const uchar *val, uint32 len)
 {
   const char *node = depth > 0 ? path[depth - 1] : "";
   // The virt machine's tree uses 2 address cells and 2 size cells for
@@ -99,8 +98,7 @@ fdt_property(const char *path[], int depth, const char *name,
   } else if (depth == 1 && strncmp(node, "cpus", 5) == 0 &&
              strncmp(name, "timebase-frequency", 19) == 0) {
     machine.timebase_hz = be32(val);
-  } else if (depth == 2 && strncmp(path[0], "cpus", 5) == 0 &&
-             starts_with(node, "cpu@")) {
+  } else if (depth == 2 && strncmp(path[0], "cpus", 5) == 0 && starts_with(node, "cpu@")) {
     if (strncmp(name, "reg", 4) == 0) {
       uint64 hartid = be32(val);
       if (hartid < NCPU && !(machine.hart_mask & (1UL << hartid))) {
@@ -137,7 +135,7 @@ fdt_parse(uint64 dtb_pa)
   const struct fdt_header *h = (const struct fdt_header *)blob;
   if (be32(&h->magic) != FDT_MAGIC)
     panic("fdt_parse: no device tree at %p", (void *)dtb_pa);
-  machine.dtb = (struct mem_region){ dtb_pa, be32(&h->totalsize) };
+  machine.dtb = (struct mem_region){dtb_pa, be32(&h->totalsize)};
   fdt_memreserve(blob + be32(&h->off_mem_rsvmap));
 
   const char *strings = (const char *)blob + be32(&h->off_dt_strings);

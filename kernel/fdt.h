@@ -12,14 +12,14 @@ struct mem_region {
 };
 
 struct machine_info {
-  struct mem_region ram;          // the RAM bank (first /memory node)
-  int nharts;                     // harts with an id below NCPU
-  uint64 hart_mask;               // bit i set: hart i exists
-  int has_sstc;                   // the ISA string lists the Sstc extension
-  uint64 timebase_hz;             // rdtime ticks per second
-  int nreserved;                  // reserved regions (OpenSBI's, ...)
+  struct mem_region ram; // the RAM bank (first /memory node)
+  int nharts;            // harts with an id below NCPU
+  uint64 hart_mask;      // bit i set: hart i exists
+  int has_sstc;          // the ISA string lists the Sstc extension
+  uint64 timebase_hz;    // rdtime ticks per second
+  int nreserved;         // reserved regions (OpenSBI's, ...)
   struct mem_region reserved[MAX_RESERVED];
-  struct mem_region dtb;          // the device tree blob itself
+  struct mem_region dtb; // the device tree blob itself
 };
 
 // Filled in by fdt_parse on the boot hart, read-only afterwards.

@@ -59,7 +59,7 @@ static struct {
   struct spinlock lock;
   struct inode *list;       // [t] every in-memory inode, linked by next
   struct slab_cache *cache; // [I] set by inode_table_init
-} itable = { .lock = { .name = "itable" } };
+} itable = {.lock = {.name = "itable"}};
 
 void
 inode_table_init(void)
@@ -81,7 +81,8 @@ fs_init(uint dev)
   bio_release(b);
   if (sb.magic != FSMAGIC)
     panic("fs_init: disk %d has magic 0x%x, not 0x%x: rebuild fs.img with "
-          "mkfs", dev, sb.magic, FSMAGIC);
+          "mkfs",
+          dev, sb.magic, FSMAGIC);
   log_init(dev, &sb);
 }
 

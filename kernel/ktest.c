@@ -17,7 +17,7 @@
 #define STRESS_SLOTS 64   // live allocations a stress run juggles
 #define BENCH_OBJ_SIZE 32 // the "small size" of the kmalloc benchmark
 
-static struct spinlock counter_lock = { .name = "ktest_counter" };
+static struct spinlock counter_lock = {.name = "ktest_counter"};
 static uint64 shared_counter; // [counter_lock]
 
 // A small per-call pseudo-random generator (xorshift).
@@ -36,8 +36,8 @@ next_random(uint64 *state)
 static int
 slab_stress(int iterations)
 {
-  static const uint32 sizes[] = { 8, 24, 64, 100, 200, 512, 1000, 3000, 5000, 12000 };
-  char *blocks[STRESS_SLOTS] = { 0 };
+  static const uint32 sizes[] = {8, 24, 64, 100, 200, 512, 1000, 3000, 5000, 12000};
+  char *blocks[STRESS_SLOTS] = {0};
   uint32 lens[STRESS_SLOTS];
   uint64 rnd = r_time() | 1;
   int result = 0;
@@ -116,12 +116,18 @@ sys_ktest(void)
   if (arg < 0 || arg > KTEST_MAX_ITERATIONS)
     return -1;
   switch (test) {
-  case KTEST_SLAB_STRESS: return slab_stress(arg);
-  case KTEST_BUDDY_CHECK: return page_allocator_check();
-  case KTEST_BENCH_KMALLOC: return bench_kmalloc(arg);
-  case KTEST_BENCH_PAGES: return bench_pages(arg);
-  case KTEST_SPIN_ADD: return spin_add(arg);
-  case KTEST_SPIN_READ: return spin_read(arg);
+  case KTEST_SLAB_STRESS:
+    return slab_stress(arg);
+  case KTEST_BUDDY_CHECK:
+    return page_allocator_check();
+  case KTEST_BENCH_KMALLOC:
+    return bench_kmalloc(arg);
+  case KTEST_BENCH_PAGES:
+    return bench_pages(arg);
+  case KTEST_SPIN_ADD:
+    return spin_add(arg);
+  case KTEST_SPIN_READ:
+    return spin_read(arg);
   }
   return -1;
 }

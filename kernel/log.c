@@ -44,11 +44,10 @@
 
 // The header block: how many blocks are committed and where each belongs.
 struct log_header {
-  uint count;           // number of valid entries in block[]
-  uint block[LOGSIZE];  // home block number of log block i
+  uint count;          // number of valid entries in block[]
+  uint block[LOGSIZE]; // home block number of log block i
 };
-_Static_assert(sizeof(struct log_header) <= BSIZE,
-               "log: header does not fit in one block");
+_Static_assert(sizeof(struct log_header) <= BSIZE, "log: header does not fit in one block");
 
 static struct {
   struct spinlock lock;
@@ -77,8 +76,7 @@ log_read_header(void)
   memmove(&log.header, b->data, sizeof(log.header));
   bio_release(b);
   if (log.header.count > log.nslots)
-    panic("log: corrupt header (count %d, %d slots)", log.header.count,
-          log.nslots);
+    panic("log: corrupt header (count %d, %d slots)", log.header.count, log.nslots);
 }
 
 // Write log.header to the header block on disk. With a non-zero count this
@@ -155,8 +153,7 @@ log_init(int dev, struct superblock *sb)
   // that the log never pins (for reads and for the commit itself).
   log.capacity = MIN(log.nslots, NBUF - MAXOPBLOCKS);
   if (log.capacity < MAXOPBLOCKS)
-    panic("log_init: log too small (%d slots on disk, %d usable)",
-          log.nslots, log.capacity);
+    panic("log_init: log too small (%d slots on disk, %d usable)", log.nslots, log.capacity);
   log_recover();
 }
 
@@ -167,8 +164,7 @@ void
 log_begin_op(void)
 {
   spin_lock(&log.lock);
-  while (log.committing ||
-         log.header.count + (log.outstanding + 1) * MAXOPBLOCKS > log.capacity)
+  while (log.committing || log.header.count + (log.outstanding + 1) * MAXOPBLOCKS > log.capacity)
     sleep_on(&log, &log.lock);
   log.outstanding++;
   spin_unlock(&log.lock);

@@ -37,8 +37,8 @@ print_banner(int hartid)
 {
   kprintf("\nkestrel: a teaching kernel for RISC-V (Sv39, %s timer)\n",
           machine.has_sstc ? "Sstc" : "SBI");
-  kprintf("kestrel: boot hart %d, %d harts, %lu MiB RAM at %p\n", hartid,
-          machine.nharts, machine.ram.size / MIB, (void *)machine.ram.base);
+  kprintf("kestrel: boot hart %d, %d harts, %lu MiB RAM at %p\n", hartid, machine.nharts,
+          machine.ram.size / MIB, (void *)machine.ram.base);
 }
 
 // Start every other hart through SBI HSM, and wait until all are up.
@@ -97,8 +97,8 @@ kmain(uint64 hartid, uint64 dtb_pa)
   virtio_blk_init();
   userinit();
   hart_init();
-  kprintf("kestrel: %lu of %lu pages free (%lu MiB)\n", page_free_count(),
-          page_total_count(), page_free_count() * PGSIZE / MIB);
+  kprintf("kestrel: %lu of %lu pages free (%lu MiB)\n", page_free_count(), page_total_count(),
+          page_free_count() * PGSIZE / MIB);
   start_other_harts(hartid);
   scheduler();
 }

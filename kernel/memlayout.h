@@ -22,7 +22,7 @@
 #define KERNEL_VA (KERNEL_DIRECT_BASE + KERNEL_LOAD_PA)
 
 #define P2V(pa) ((void *)((uint64)(pa) + KERNEL_DIRECT_BASE))
-#define V2P(va) ((uint64)(va) - KERNEL_DIRECT_BASE)
+#define V2P(va) ((uint64)(va)-KERNEL_DIRECT_BASE)
 
 // Devices (physical addresses; use them through P2V / DEV()).
 #define SIFIVE_TEST_PA CONST_UL(0x00100000)

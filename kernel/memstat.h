@@ -3,8 +3,8 @@
 #pragma once
 #include "types.h"
 
-#define MEMSTAT_ORDERS 11  // buddy orders 0..10 (4 KiB .. 4 MiB)
-#define MEMSTAT_CACHES 40  // slab caches reported at most
+#define MEMSTAT_ORDERS 11 // buddy orders 0..10 (4 KiB .. 4 MiB)
+#define MEMSTAT_CACHES 40 // slab caches reported at most
 #define MEMSTAT_NAME_LEN 16
 
 // Flags for memstat().
@@ -21,10 +21,10 @@ struct memstat_cache {
 
 struct memstat {
   uint64 page_size;
-  uint64 total_pages;                  // pages the allocator manages
-  uint64 free_pages;                   // of which free
-  uint64 free_blocks[MEMSTAT_ORDERS];  // free blocks of each order
-  uint32 ncaches;                      // entries used in caches[]
-  uint32 nprocs;                       // processes that exist
+  uint64 total_pages;                 // pages the allocator manages
+  uint64 free_pages;                  // of which free
+  uint64 free_blocks[MEMSTAT_ORDERS]; // free blocks of each order
+  uint32 ncaches;                     // entries used in caches[]
+  uint32 nprocs;                      // processes that exist
   struct memstat_cache caches[MEMSTAT_CACHES];
 };

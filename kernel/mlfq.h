@@ -12,7 +12,6 @@
 
 struct proc;
 
-
 void mlfq_init(void);
 
 // Queue a RUNNABLE process at the tail of its level and wake an idle hart

@@ -18,11 +18,11 @@
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 4               // user stack pages (below it: one guard page)
 
-#define TICK_HZ 100               // timer interrupts per second on each hart
+#define TICK_HZ 100 // timer interrupts per second on each hart
 
 // The MLFQ scheduler (kernel/mlfq.c). Times are in clock ticks.
-#define MLFQ_LEVELS 3             // priority levels; 0 is the top
-#define MLFQ_SLICE(level) (1 << (level))       // time slice: 1, 2, 4 ticks
-#define MLFQ_ALLOTMENT(level) (4 << (level))   // time at a level before demotion
-#define MLFQ_BOOST_TICKS 100      // every 1 s all processes return to the top
-#define CONSOLE_BUF 1024          // bytes of typed-ahead console input kept
+#define MLFQ_LEVELS 3                        // priority levels; 0 is the top
+#define MLFQ_SLICE(level) (1 << (level))     // time slice: 1, 2, 4 ticks
+#define MLFQ_ALLOTMENT(level) (4 << (level)) // time at a level before demotion
+#define MLFQ_BOOST_TICKS 100                 // every 1 s all processes return to the top
+#define CONSOLE_BUF 1024                     // bytes of typed-ahead console input kept

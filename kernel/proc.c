@@ -199,7 +199,7 @@ fork_return(void)
     first = 0;
     fs_init(ROOTDEV);
     p->cwd = path_lookup("/");
-    char *argv[] = { "init", 0 };
+    char *argv[] = {"init", 0};
     if (kexec("/init", argv, 0) < 0)
       panic("fork_return: cannot exec /init");
   }
@@ -492,7 +492,7 @@ sched(void)
     panic("sched: pid %d (%s) overflowed its kernel stack", p->pid, p->name);
   mlfq_charge(p, r_time());
   if (p->state == RUNNABLE)
-    runq_add(p); // yield: to the tail of its (maybe new) level
+    runq_add(p);          // yield: to the tail of its (maybe new) level
   int intena = c->intena; // a property of this kernel thread, not the hart
   swtch(&p->context, &c->context);
   mycpu()->intena = intena;
@@ -527,8 +527,8 @@ either_copyin(void *dst, int user_src, uint64 src, uint64 len)
 }
 
 static const char *const state_names[] = {
-  [UNUSED] = "unused", [USED] = "used",     [SLEEPING] = "sleep",
-  [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie",
+    [UNUSED] = "unused",   [USED] = "used",   [SLEEPING] = "sleep",
+    [RUNNABLE] = "runble", [RUNNING] = "run", [ZOMBIE] = "zombie",
 };
 
 void

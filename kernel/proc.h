@@ -30,6 +30,7 @@ extern struct cpu cpus[NCPU];
 // (kernel/trapentry.S) needs to enter the kernel. sscratch holds the
 // address of the running process's trapframe while it is in user mode.
 // The byte offsets are used by the assembly and checked in trap.c.
+// clang-format off
 struct trapframe {
   /*   0 */ uint64 ra;
   /*   8 */ uint64 sp;
@@ -66,6 +67,7 @@ struct trapframe {
   /* 256 */ uint64 kernel_sp;     // top of this process's kernel stack
   /* 264 */ uint64 kernel_hartid; // hart id, loaded into tp on entry
 };
+// clang-format on
 
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
@@ -95,18 +97,18 @@ struct proc {
   struct proc *next;   // [l] the list of all processes
 
   // Scheduling (kernel/mlfq.c). [q] the run-queue lock.
-  int level;                        // [q] MLFQ level, 0 = top
-  uint64 level_used;                // [q] run time used at this level
-  uint64 level_time[MLFQ_LEVELS];   // [q] run time at each level, in total
-  struct proc *rq_next;             // [q] next on the same run queue
-  struct proc *wq_next;             // [w] next on the same wait queue
-  int wq_queued;                    // [w] on a wait queue (sleep.c)
-  uint64 run_start;                 // [p] when it last started running
-  uint64 nscheduled;                // [p] times picked to run
-  uint64 wake_time;                 // [p] when woken from sleep (0: not)
-  uint64 nwakeups;                  // [p] wake-ups that led to running
-  uint64 wake_latency_sum;          // [p] total wake-to-run time
-  uint64 wake_latency_max;          // [p] longest wake-to-run time
+  int level;                      // [q] MLFQ level, 0 = top
+  uint64 level_used;              // [q] run time used at this level
+  uint64 level_time[MLFQ_LEVELS]; // [q] run time at each level, in total
+  struct proc *rq_next;           // [q] next on the same run queue
+  struct proc *wq_next;           // [w] next on the same wait queue
+  int wq_queued;                  // [w] on a wait queue (sleep.c)
+  uint64 run_start;               // [p] when it last started running
+  uint64 nscheduled;              // [p] times picked to run
+  uint64 wake_time;               // [p] when woken from sleep (0: not)
+  uint64 nwakeups;                // [p] wake-ups that led to running
+  uint64 wake_latency_sum;        // [p] total wake-to-run time
+  uint64 wake_latency_max;        // [p] longest wake-to-run time
 
   uint64 kstack;               // [o] kernel VA of the kernel stack (bottom)
   uint64 sz;                   // [o] user memory [0, sz): text, data, heap

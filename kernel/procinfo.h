@@ -19,14 +19,14 @@
 struct procinfo {
   int pid;
   int ppid;
-  int state;                           // PROC_*
-  int level;                           // MLFQ level, 0 = top
-  uint64 level_ticks[MLFQ_LEVELS];     // run time at each level, in ticks
-  uint64 run_us;                       // run time in all, in microseconds
-  uint64 nscheduled;                   // times picked to run
-  uint64 nwakeups;                     // wake-ups that led to running
-  uint64 wake_latency_avg_us;          // mean wake-to-run time
-  uint64 wake_latency_max_us;          // longest wake-to-run time
-  uint64 mem_kib;                      // heap size (sz), KiB
+  int state;                       // PROC_*
+  int level;                       // MLFQ level, 0 = top
+  uint64 level_ticks[MLFQ_LEVELS]; // run time at each level, in ticks
+  uint64 run_us;                   // run time in all, in microseconds
+  uint64 nscheduled;               // times picked to run
+  uint64 nwakeups;                 // wake-ups that led to running
+  uint64 wake_latency_avg_us;      // mean wake-to-run time
+  uint64 wake_latency_max_us;      // longest wake-to-run time
+  uint64 mem_kib;                  // heap size (sz), KiB
   char name[PROCINFO_NAME_LEN];
 };

@@ -21,22 +21,22 @@
 
 // A page-table entry (PTE), Sv39 format:
 //   63..54 reserved | 53..10 PPN | 9..8 RSW | D A G U X W R V
-#define PTE_V (CONST_UL(1) << 0) // valid
-#define PTE_R (CONST_UL(1) << 1) // readable
-#define PTE_W (CONST_UL(1) << 2) // writable
-#define PTE_X (CONST_UL(1) << 3) // executable
-#define PTE_U (CONST_UL(1) << 4) // accessible from user mode
-#define PTE_G (CONST_UL(1) << 5) // global: present in every address space
-#define PTE_A (CONST_UL(1) << 6) // accessed (QEMU sets it itself)
-#define PTE_D (CONST_UL(1) << 7) // dirty (QEMU sets it itself)
+#define PTE_V (CONST_UL(1) << 0)    // valid
+#define PTE_R (CONST_UL(1) << 1)    // readable
+#define PTE_W (CONST_UL(1) << 2)    // writable
+#define PTE_X (CONST_UL(1) << 3)    // executable
+#define PTE_U (CONST_UL(1) << 4)    // accessible from user mode
+#define PTE_G (CONST_UL(1) << 5)    // global: present in every address space
+#define PTE_A (CONST_UL(1) << 6)    // accessed (QEMU sets it itself)
+#define PTE_D (CONST_UL(1) << 7)    // dirty (QEMU sets it itself)
 #define PTE_RSW0 (CONST_UL(1) << 8) // reserved for software
 #define PTE_RSW1 (CONST_UL(1) << 9) // reserved for software
-#define PTE_COW PTE_RSW0   // copy-on-write page (used by fork)
+#define PTE_COW PTE_RSW0            // copy-on-write page (used by fork)
 
 // Physical address <-> PTE: the PPN lives in bits 53..10.
 #define PA2PTE(pa) ((((uint64)(pa)) >> 12) << 10)
 #define PTE2PA(pte) (((pte) >> 10) << 12)
-#define PTE_FLAGS(pte) ((pte) & 0x3FF)
+#define PTE_FLAGS(pte) ((pte)&0x3FF)
 #define PTE_LEAF(pte) ((pte) & (PTE_R | PTE_W | PTE_X)) // non-zero: leaf
 
 // A virtual address has three 9-bit page-table indexes above the 12-bit
@@ -72,9 +72,9 @@
 #define SCAUSE_INTERRUPT (CONST_UL(1) << 63)
 #define SCAUSE_CODE(c) ((c) & ~SCAUSE_INTERRUPT)
 
-#define IRQ_S_SOFT 1   // supervisor software interrupt (IPI)
-#define IRQ_S_TIMER 5  // supervisor timer interrupt
-#define IRQ_S_EXT 9    // supervisor external interrupt
+#define IRQ_S_SOFT 1  // supervisor software interrupt (IPI)
+#define IRQ_S_TIMER 5 // supervisor timer interrupt
+#define IRQ_S_EXT 9   // supervisor external interrupt
 
 #define EXC_INST_MISALIGNED 0
 #define EXC_INST_ACCESS 1
@@ -84,7 +84,7 @@
 #define EXC_LOAD_ACCESS 5
 #define EXC_STORE_MISALIGNED 6
 #define EXC_STORE_ACCESS 7
-#define EXC_ECALL_U 8  // ecall from user mode: a system call
+#define EXC_ECALL_U 8 // ecall from user mode: a system call
 #define EXC_ECALL_S 9
 #define EXC_INST_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
@@ -103,23 +103,23 @@
 typedef uint64 pte_t;
 typedef uint64 *pagetable_t; // 512 PTEs
 
-#define CSR_READ(csr)                                          \
-  ({                                                           \
-    uint64 __v;                                                \
-    asm volatile("csrr %0, " #csr : "=r"(__v));                \
-    __v;                                                       \
+#define CSR_READ(csr)                                                                              \
+  ({                                                                                               \
+    uint64 __v;                                                                                    \
+    asm volatile("csrr %0, " #csr : "=r"(__v));                                                    \
+    __v;                                                                                           \
   })
-#define CSR_WRITE(csr, val)                                    \
-  do {                                                         \
-    asm volatile("csrw " #csr ", %0" : : "r"((uint64)(val)));  \
+#define CSR_WRITE(csr, val)                                                                        \
+  do {                                                                                             \
+    asm volatile("csrw " #csr ", %0" : : "r"((uint64)(val)));                                      \
   } while (0)
-#define CSR_SET(csr, bits)                                     \
-  do {                                                         \
-    asm volatile("csrs " #csr ", %0" : : "r"((uint64)(bits))); \
+#define CSR_SET(csr, bits)                                                                         \
+  do {                                                                                             \
+    asm volatile("csrs " #csr ", %0" : : "r"((uint64)(bits)));                                     \
   } while (0)
-#define CSR_CLEAR(csr, bits)                                   \
-  do {                                                         \
-    asm volatile("csrc " #csr ", %0" : : "r"((uint64)(bits))); \
+#define CSR_CLEAR(csr, bits)                                                                       \
+  do {                                                                                             \
+    asm volatile("csrc " #csr ", %0" : : "r"((uint64)(bits)));                                     \
   } while (0)
 
 // Enable supervisor interrupts on this hart.

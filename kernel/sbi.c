@@ -31,11 +31,8 @@ sbi_call(uint64 ext, uint64 fn, uint64 arg0, uint64 arg1, uint64 arg2)
   register uint64 a2 asm("a2") = arg2;
   register uint64 a6 asm("a6") = fn;
   register uint64 a7 asm("a7") = ext;
-  asm volatile("ecall"
-               : "+r"(a0), "+r"(a1)
-               : "r"(a2), "r"(a6), "r"(a7)
-               : "memory");
-  return (struct sbiret){ .error = a0, .value = a1 };
+  asm volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a2), "r"(a6), "r"(a7) : "memory");
+  return (struct sbiret){.error = a0, .value = a1};
 }
 
 void
@@ -53,15 +50,13 @@ sbi_send_ipi(uint64 hart_mask)
 long
 sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque)
 {
-  return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start_pa, opaque)
-      .error;
+  return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start_pa, opaque).error;
 }
 
 void
 sbi_shutdown(void)
 {
-  sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN,
-           SBI_SRST_REASON_NONE, 0);
+  sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE, 0);
   for (;;) // the firmware refused: stop here
     asm volatile("wfi");
 }

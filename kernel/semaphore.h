@@ -7,10 +7,10 @@ struct proc;
 
 struct semaphore {
   struct spinlock lock;
-  int value;           // [lock] units available (never negative)
-  struct proc *head;   // [lock] waiters, oldest first, linked by p->sem_next
-  struct proc *tail;   // [lock]
-  const char *name;    // [I]
+  int value;         // [lock] units available (never negative)
+  struct proc *head; // [lock] waiters, oldest first, linked by p->sem_next
+  struct proc *tail; // [lock]
+  const char *name;  // [I]
 };
 
 void sem_init(struct semaphore *s, int value, const char *name);

@@ -32,9 +32,9 @@
 #include "slab.h"
 
 #define SLAB_MAGIC 0x51ab51ab
-#define SLAB_POISON 0x6b       // fills a free object (after its first word)
-#define SLAB_DEBUG 1           // check the poison on every allocation
-#define HART_STACK_SIZE 16     // free objects each hart keeps per cache
+#define SLAB_POISON 0x6b                 // fills a free object (after its first word)
+#define SLAB_DEBUG 1                     // check the poison on every allocation
+#define HART_STACK_SIZE 16               // free objects each hart keeps per cache
 #define HART_BATCH (HART_STACK_SIZE / 2) // objects moved per slow-path trip
 #define MIN_OBJS_PER_SLAB 4
 #define MAX_SLAB_ORDER 5
@@ -46,7 +46,7 @@ struct slab {
   struct slab_cache *cache; // [I]
   struct slab *next;        // [c] on the cache's partial or full list
   struct slab *prev;
-  void *freelist;           // [c] free objects, linked through word 0
+  void *freelist; // [c] free objects, linked through word 0
 };
 
 struct obj_stack {
@@ -61,11 +61,11 @@ struct slab_cache {
   uint32 order;             // [I] slab = 2^order pages
   uint32 objs_per_slab;     // [I]
   struct spinlock lock;
-  struct slab *partial;     // [c] slabs with free objects
-  struct slab *full;        // [c] slabs without
-  uint64 nslabs;            // [c]
+  struct slab *partial; // [c] slabs with free objects
+  struct slab *full;    // [c] slabs without
+  uint64 nslabs;        // [c]
   struct obj_stack hart[NCPU];
-  struct slab_cache *next;  // [g] list of all caches
+  struct slab_cache *next; // [g] list of all caches
 };
 
 static struct spinlock caches_lock;
@@ -73,8 +73,8 @@ static struct slab_cache *all_caches;     // [g]
 static struct slab_cache cache_of_caches; // where slab_cache_create gets them
 
 // kmalloc's size classes, smallest first.
-static const uint32 kmalloc_sizes[] = { 8, 16, 32, 64, 96, 128, 192, 256,
-                                        512, 1024, 2048, 4096, 8192 };
+static const uint32 kmalloc_sizes[] = {8,   16,  32,   64,   96,   128, 192,
+                                       256, 512, 1024, 2048, 4096, 8192};
 #define NSIZES NELEM(kmalloc_sizes)
 static struct slab_cache *kmalloc_caches[NSIZES];
 

@@ -6,10 +6,10 @@
 #include "spinlock.h"
 
 struct sleeplock {
-  uint locked;          // [lk] is the lock held?
-  struct spinlock lk;   // protects this structure
-  const char *name;     // [I] for debugging
-  int pid;              // [lk] process holding the lock
+  uint locked;        // [lk] is the lock held?
+  struct spinlock lk; // protects this structure
+  const char *name;   // [I] for debugging
+  int pid;            // [lk] process holding the lock
 };
 
 void sleeplock_init(struct sleeplock *slk, const char *name);

@@ -21,12 +21,18 @@ arg_raw(int n)
 {
   struct trapframe *tf = myproc()->trapframe;
   switch (n) {
-  case 0: return tf->a0;
-  case 1: return tf->a1;
-  case 2: return tf->a2;
-  case 3: return tf->a3;
-  case 4: return tf->a4;
-  case 5: return tf->a5;
+  case 0:
+    return tf->a0;
+  case 1:
+    return tf->a1;
+  case 2:
+    return tf->a2;
+  case 3:
+    return tf->a3;
+  case 4:
+    return tf->a4;
+  case 5:
+    return tf->a5;
   }
   panic("arg_raw: no argument %d", n);
 }
@@ -63,6 +69,7 @@ arg_str(int n, char *buf, int max)
   return fetch_str(arg_addr(n), buf, max);
 }
 
+// clang-format off
 static uint64 (*const syscalls[])(void) = {
   [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,
   [SYS_wait] = sys_wait,     [SYS_pipe] = sys_pipe,
@@ -84,6 +91,7 @@ static uint64 (*const syscalls[])(void) = {
   [SYS_sem_post] = sys_sem_post, [SYS_sem_close] = sys_sem_close,
   [SYS_sem_trywait] = sys_sem_trywait,
 };
+// clang-format on
 
 void
 syscall(void)

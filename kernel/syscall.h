@@ -23,19 +23,19 @@
 #define SYS_link 19
 #define SYS_mkdir 20
 #define SYS_close 21
-#define SYS_poweroff 22 // power the machine off (SBI system reset)
-#define SYS_memstat 23  // memstat(struct memstat *, flags): allocator statistics
-#define SYS_ktest 24    // ktest(test, arg): kernel self-tests (kernel/ktest.h)
-#define SYS_mmap 25     // mmap(addr, len, prot, flags, fd, offset)
-#define SYS_munmap 26   // munmap(addr, len)
-#define SYS_mprotect 27 // mprotect(addr, len, prot)
-#define SYS_vmregions 28 // vmregions(pid, struct vmregion *, max): a process's map
-#define SYS_vmprint 29  // vmprint(pid): print a page table on the console
-#define SYS_procinfo 30 // procinfo(struct procinfo *, max): every process (ps)
+#define SYS_poweroff 22    // power the machine off (SBI system reset)
+#define SYS_memstat 23     // memstat(struct memstat *, flags): allocator statistics
+#define SYS_ktest 24       // ktest(test, arg): kernel self-tests (kernel/ktest.h)
+#define SYS_mmap 25        // mmap(addr, len, prot, flags, fd, offset)
+#define SYS_munmap 26      // munmap(addr, len)
+#define SYS_mprotect 27    // mprotect(addr, len, prot)
+#define SYS_vmregions 28   // vmregions(pid, struct vmregion *, max): a process's map
+#define SYS_vmprint 29     // vmprint(pid): print a page table on the console
+#define SYS_procinfo 30    // procinfo(struct procinfo *, max): every process (ps)
 #define SYS_schedpolicy 31 // schedpolicy(policy): SCHED_RR/SCHED_MLFQ, -1 asks
-#define SYS_getppid 32  // the parent's pid
-#define SYS_sem_create 33 // sem_create(value): a semaphore descriptor
-#define SYS_sem_wait 34 // sem_wait(id): P
-#define SYS_sem_post 35 // sem_post(id): V
-#define SYS_sem_close 36 // sem_close(id)
+#define SYS_getppid 32     // the parent's pid
+#define SYS_sem_create 33  // sem_create(value): a semaphore descriptor
+#define SYS_sem_wait 34    // sem_wait(id): P
+#define SYS_sem_post 35    // sem_post(id): V
+#define SYS_sem_close 36   // sem_close(id)
 #define SYS_sem_trywait 37 // sem_trywait(id): P if it need not wait

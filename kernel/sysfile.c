@@ -178,7 +178,7 @@ sys_pipe(void)
 
   if (pipe_alloc(&rf, &wf) < 0)
     return SYSCALL_FAIL;
-  int fds[2] = { fd_alloc(rf), -1 };
+  int fds[2] = {fd_alloc(rf), -1};
   if (fds[0] >= 0)
     fds[1] = fd_alloc(wf);
   if (fds[1] < 0 || copyout(p->pagetable, fds_addr, fds, sizeof(fds)) < 0) {
@@ -241,8 +241,7 @@ create(const char *path, short type, short major, short minor)
   ip->nlink = 1;
   inode_update(ip);
 
-  if ((type == T_DIR && dir_init(ip, dp) < 0) ||
-      dir_link(dp, name, ip->inum) < 0)
+  if ((type == T_DIR && dir_init(ip, dp) < 0) || dir_link(dp, name, ip->inum) < 0)
     goto undo;
   if (type == T_DIR) {
     dp->nlink++; // the new ".." refers to dp

@@ -66,7 +66,7 @@ sys_procinfo(void)
   int max = arg_int(1);
   if (max < 0)
     return -1;
-  struct collect c = { 0, MIN(max, NPROC), 0 };
+  struct collect c = {0, MIN(max, NPROC), 0};
   if (c.max > 0 && (c.out = kmalloc(c.max * sizeof(struct procinfo))) == 0)
     return -1;
   proc_foreach(describe, &c);

@@ -192,8 +192,7 @@ sys_munmap(void)
 static int
 vma_split(struct proc *p, struct vma *v, uint64 at)
 {
-  if (vma_add(p, at, v->end, v->prot, v->flags, v->kind, v->file,
-              v->offset + (at - v->start)) < 0)
+  if (vma_add(p, at, v->end, v->prot, v->flags, v->kind, v->file, v->offset + (at - v->start)) < 0)
     return -1;
   spin_lock(&p->vm_lock);
   v->end = at;
@@ -212,8 +211,7 @@ mprotect_ok(struct proc *p, uint64 lo, uint64 hi, int prot)
       continue;
     if (v->start > covered)
       return 0; // a hole
-    if (v->kind == VMA_FILE && (v->flags & MAP_SHARED) && (prot & PROT_WRITE) &&
-        !v->file->writable)
+    if (v->kind == VMA_FILE && (v->flags & MAP_SHARED) && (prot & PROT_WRITE) && !v->file->writable)
       return 0;
     covered = v->end;
   }

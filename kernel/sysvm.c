@@ -35,8 +35,8 @@ take_snapshot(struct proc *p, void *arg)
     if (v->start == v->end)
       continue; // an empty heap
     struct vmregion *r = &snap->regions[snap->n++];
-    *r = (struct vmregion){ .start = v->start, .end = v->end, .prot = v->prot,
-                            .flags = v->flags, .kind = v->kind };
+    *r = (struct vmregion){
+        .start = v->start, .end = v->end, .prot = v->prot, .flags = v->flags, .kind = v->kind};
     r->resident = uvm_count_present(p->pagetable, v->start, v->end);
     if (v->file)
       r->inum = v->file->ip->inum;
@@ -57,11 +57,12 @@ sys_vmregions(void)
   if (max < 0)
     return -1;
   max = MIN(max, MAX_REGIONS);
-  struct snapshot snap = { kmalloc(MAX_REGIONS * sizeof(struct vmregion)), max, 0 };
+  struct snapshot snap = {kmalloc(MAX_REGIONS * sizeof(struct vmregion)), max, 0};
   if (snap.regions == 0)
     return -1;
   int r = proc_with_pid(pid, take_snapshot, &snap);
-  if (r == 0 && copyout(myproc()->pagetable, dst, snap.regions, snap.n * sizeof(struct vmregion)) < 0)
+  if (r == 0 &&
+      copyout(myproc()->pagetable, dst, snap.regions, snap.n * sizeof(struct vmregion)) < 0)
     r = -1;
   kfree(snap.regions);
   return r < 0 ? -1 : snap.n;

@@ -32,8 +32,8 @@ _Static_assert(offsetof(struct trapframe, kernel_hartid) == 264, "trapframe hart
 struct spinlock tickslock;
 uint64 ticks;
 
-static uint64 tick_interval;   // [I] rdtime units between timer interrupts
-static int timekeeper_hart;    // [I] the hart that advances `ticks`
+static uint64 tick_interval; // [I] rdtime units between timer interrupts
+static int timekeeper_hart;  // [I] the hart that advances `ticks`
 
 extern char uservec[], kernelvec[];
 extern void userret_fn(struct trapframe *tf) __asm__("userret");
@@ -122,6 +122,7 @@ device_intr(uint64 scause)
 static const char *
 cause_name(uint64 scause)
 {
+  // clang-format off
   switch (scause) {
   case EXC_INST_MISALIGNED: return "instruction address misaligned";
   case EXC_INST_ACCESS: return "instruction access fault";
@@ -136,6 +137,7 @@ cause_name(uint64 scause)
   case EXC_STORE_PAGE_FAULT: return "store page fault";
   default: return "unknown exception";
   }
+  // clang-format on
 }
 
 // Why an exception other than a page fault happened, in words.
@@ -143,12 +145,16 @@ static const char *
 exception_reason(uint64 scause)
 {
   switch (scause) {
-  case EXC_ILLEGAL_INST: return "not a valid instruction";
-  case EXC_BREAKPOINT: return "ebreak";
+  case EXC_ILLEGAL_INST:
+    return "not a valid instruction";
+  case EXC_BREAKPOINT:
+    return "ebreak";
   case EXC_INST_MISALIGNED:
   case EXC_LOAD_MISALIGNED:
-  case EXC_STORE_MISALIGNED: return "misaligned address";
-  default: return "access fault";
+  case EXC_STORE_MISALIGNED:
+    return "misaligned address";
+  default:
+    return "access fault";
   }
 }
 
@@ -157,10 +163,14 @@ static int
 page_fault_access(uint64 scause)
 {
   switch (scause) {
-  case EXC_LOAD_PAGE_FAULT: return FAULT_READ;
-  case EXC_STORE_PAGE_FAULT: return FAULT_WRITE;
-  case EXC_INST_PAGE_FAULT: return FAULT_EXEC;
-  default: return -1;
+  case EXC_LOAD_PAGE_FAULT:
+    return FAULT_READ;
+  case EXC_STORE_PAGE_FAULT:
+    return FAULT_WRITE;
+  case EXC_INST_PAGE_FAULT:
+    return FAULT_EXEC;
+  default:
+    return -1;
   }
 }
 
@@ -170,8 +180,8 @@ user_fault(struct proc *p, uint64 scause, uint64 stval, const char *why)
 {
   uint64 sepc = p->trapframe->epc; // the CSR may have changed if we slept
   uint64 va = scause == EXC_ILLEGAL_INST ? sepc : stval;
-  kprintf("fault: pid %d (%s): %s at va 0x%lx, sepc 0x%lx: %s\n", p->pid,
-          p->name, cause_name(scause), va, sepc, why);
+  kprintf("fault: pid %d (%s): %s at va 0x%lx, sepc 0x%lx: %s\n", p->pid, p->name,
+          cause_name(scause), va, sepc, why);
   proc_set_killed(p);
 }
 
@@ -252,8 +262,8 @@ kernel_trap(void)
 
   enum intr_kind kind = device_intr(scause);
   if (kind == INTR_NONE)
-    panic("kernel_trap: %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx",
-          cause_name(scause), scause, sepc, CSR_READ(stval));
+    panic("kernel_trap: %s (scause 0x%lx) at sepc 0x%lx, stval 0x%lx", cause_name(scause), scause,
+          sepc, CSR_READ(stval));
   if (kind == INTR_TIMER && time_to_yield())
     yield();
   // yield() may have run other traps: restore what sret needs.

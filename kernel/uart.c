@@ -17,8 +17,8 @@
 #define IER_RX_ENABLE (1 << 0)
 #define FCR_FIFO_ENABLE (1 << 0)
 #define FCR_FIFO_CLEAR (3 << 1)
-#define LSR_RX_READY (1 << 0)   // a byte is waiting in RHR
-#define LSR_TX_IDLE (1 << 5)    // THR can take another byte
+#define LSR_RX_READY (1 << 0) // a byte is waiting in RHR
+#define LSR_TX_IDLE (1 << 5)  // THR can take another byte
 
 #define UART_REG(r) ((volatile uchar *)P2V(UART0_PA + (r)))
 

@@ -23,9 +23,9 @@
 #include "virtio.h"
 
 // MMIO registers (byte offsets).
-#define VIRTIO_MMIO_MAGIC 0x000         // "virt"
-#define VIRTIO_MMIO_VERSION 0x004       // 2 for the modern interface
-#define VIRTIO_MMIO_DEVICE_ID 0x008     // 2 = block device
+#define VIRTIO_MMIO_MAGIC 0x000     // "virt"
+#define VIRTIO_MMIO_VERSION 0x004   // 2 for the modern interface
+#define VIRTIO_MMIO_DEVICE_ID 0x008 // 2 = block device
 #define VIRTIO_MMIO_DEVICE_FEATURES 0x010
 #define VIRTIO_MMIO_DEVICE_FEATURES_SEL 0x014
 #define VIRTIO_MMIO_DRIVER_FEATURES 0x020
@@ -57,7 +57,7 @@
 
 #define VIRTIO_F_VERSION_1_HIGH (1 << 0) // feature bit 32, in the high word
 
-#define QUEUE_SIZE 32 // descriptors; a request uses three
+#define QUEUE_SIZE 32  // descriptors; a request uses three
 #define DESC_F_NEXT 1  // the chain continues in `next`
 #define DESC_F_WRITE 2 // the device writes this buffer
 
@@ -100,17 +100,17 @@ struct virtio_blk_req {
 // Locks: [lock] disk.lock; the rings are shared with the device.
 static struct {
   struct spinlock lock;
-  uint64 base_pa;                   // [I] MMIO registers of our slot
-  int irq;                          // [I]
-  struct virtq_desc *desc;          // [lock] one page each
-  struct virtq_avail *avail;        // [lock]
-  struct virtq_used *used;          // [lock]
-  char free[QUEUE_SIZE];            // [lock] is descriptor i free?
-  uint16 used_seen;                 // [lock] used entries handled so far
+  uint64 base_pa;            // [I] MMIO registers of our slot
+  int irq;                   // [I]
+  struct virtq_desc *desc;   // [lock] one page each
+  struct virtq_avail *avail; // [lock]
+  struct virtq_used *used;   // [lock]
+  char free[QUEUE_SIZE];     // [lock] is descriptor i free?
+  uint16 used_seen;          // [lock] used entries handled so far
   struct {
-    struct buf *b;                  // the request's buffer
-    uchar status;                   // written by the device; 0 = OK
-  } info[QUEUE_SIZE];               // [lock] by chain head
+    struct buf *b;                       // the request's buffer
+    uchar status;                        // written by the device; 0 = OK
+  } info[QUEUE_SIZE];                    // [lock] by chain head
   struct virtio_blk_req req[QUEUE_SIZE]; // [lock] headers, by chain head
 } disk;
 
@@ -238,7 +238,7 @@ desc_alloc3(int idx[3])
 static void
 desc_set(int i, uint64 pa, uint32 len, uint16 flags, uint16 next)
 {
-  disk.desc[i] = (struct virtq_desc){ pa, len, flags, next };
+  disk.desc[i] = (struct virtq_desc){pa, len, flags, next};
 }
 
 void

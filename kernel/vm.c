@@ -320,7 +320,7 @@ uvm_count_present(pagetable_t pagetable, uint64 start, uint64 end)
 static void
 print_table(pagetable_t table, int level, uint64 va_base)
 {
-  static const char *indent[] = { " .. .. ..", " .. ..", " .." };
+  static const char *indent[] = {" .. .. ..", " .. ..", " .."};
   int entries = level == 2 ? PTES_PER_PAGE / 2 : PTES_PER_PAGE; // user half
   for (int i = 0; i < entries; i++) {
     pte_t pte = table[i];
@@ -329,9 +329,8 @@ print_table(pagetable_t table, int level, uint64 va_base)
     uint64 va = va_base + ((uint64)i << PXSHIFT(level));
     kprintf("%s%d: pte %p pa %p", indent[level], i, (void *)pte, (void *)PTE2PA(pte));
     if (PTE_LEAF(pte)) {
-      kprintf(" va %p %c%c%c%c%s\n", (void *)va, pte & PTE_R ? 'r' : '-',
-              pte & PTE_W ? 'w' : '-', pte & PTE_X ? 'x' : '-', pte & PTE_U ? 'u' : '-',
-              pte & PTE_COW ? " cow" : "");
+      kprintf(" va %p %c%c%c%c%s\n", (void *)va, pte & PTE_R ? 'r' : '-', pte & PTE_W ? 'w' : '-',
+              pte & PTE_X ? 'x' : '-', pte & PTE_U ? 'u' : '-', pte & PTE_COW ? " cow" : "");
     } else {
       kprintf("\n");
       print_table(P2V(PTE2PA(pte)), level - 1, va);

@@ -59,19 +59,24 @@ vma_insert(struct vma **list, struct vma *v)
 
 // A new region, on no list. 0 if out of memory.
 static struct vma *
-vma_new(uint64 start, uint64 end, int prot, int flags, enum vma_kind kind,
-        struct file *f, uint64 offset)
+vma_new(uint64 start, uint64 end, int prot, int flags, enum vma_kind kind, struct file *f,
+        uint64 offset)
 {
   struct vma *v = slab_alloc(vma_cache);
   if (v)
-    *v = (struct vma){ .start = start, .end = end, .prot = prot, .flags = flags,
-                       .kind = kind, .file = f ? file_dup(f) : 0, .offset = offset };
+    *v = (struct vma){.start = start,
+                      .end = end,
+                      .prot = prot,
+                      .flags = flags,
+                      .kind = kind,
+                      .file = f ? file_dup(f) : 0,
+                      .offset = offset};
   return v;
 }
 
 int
-vma_add(struct proc *p, uint64 start, uint64 end, int prot, int flags,
-        enum vma_kind kind, struct file *f, uint64 offset)
+vma_add(struct proc *p, uint64 start, uint64 end, int prot, int flags, enum vma_kind kind,
+        struct file *f, uint64 offset)
 {
   struct vma *v = vma_new(start, end, prot, flags, kind, f, offset);
   if (v == 0)
@@ -223,8 +228,9 @@ uvm_fault(struct proc *p, uint64 va, int access, int can_sleep, const char **why
   if ((access == FAULT_WRITE && !(v->prot & PROT_WRITE)) ||
       (access == FAULT_EXEC && !(v->prot & PROT_EXEC)) ||
       (access == FAULT_READ && !(v->prot & (PROT_READ | PROT_WRITE)))) {
-    *why = access == FAULT_WRITE ? "write to read-only page"
-         : access == FAULT_EXEC  ? "not executable" : "not readable";
+    *why = access == FAULT_WRITE  ? "write to read-only page"
+           : access == FAULT_EXEC ? "not executable"
+                                  : "not readable";
     return -1;
   }
   uint64 va0 = PGROUNDDOWN(va);

@@ -20,14 +20,14 @@ enum vma_kind {
 // Locks: [v] p->vm_lock for writes; the owning process reads without it
 // (only the owner ever changes its own list).
 struct vma {
-  uint64 start;        // [v]
-  uint64 end;          // [v]
-  int prot;            // [v] PROT_READ | PROT_WRITE | PROT_EXEC
-  int flags;           // [v] MAP_SHARED or MAP_PRIVATE
-  enum vma_kind kind;  // [I]
-  struct file *file;   // [v] VMA_FILE: held open while mapped
-  uint64 offset;       // [v] VMA_FILE: file offset of start
-  struct vma *next;    // [v] the process's list, sorted by start
+  uint64 start;       // [v]
+  uint64 end;         // [v]
+  int prot;           // [v] PROT_READ | PROT_WRITE | PROT_EXEC
+  int flags;          // [v] MAP_SHARED or MAP_PRIVATE
+  enum vma_kind kind; // [I]
+  struct file *file;  // [v] VMA_FILE: held open while mapped
+  uint64 offset;      // [v] VMA_FILE: file offset of start
+  struct vma *next;   // [v] the process's list, sorted by start
 };
 
 // Kinds of access, for uvm_fault.
@@ -38,8 +38,8 @@ struct vma {
 void vma_init(void);
 
 // Add a region to p (no pages are mapped). Returns 0, or -1 if no memory.
-int vma_add(struct proc *p, uint64 start, uint64 end, int prot, int flags,
-            enum vma_kind kind, struct file *f, uint64 offset);
+int vma_add(struct proc *p, uint64 start, uint64 end, int prot, int flags, enum vma_kind kind,
+            struct file *f, uint64 offset);
 
 // The region of p holding va, or 0.
 struct vma *vma_find(struct proc *p, uint64 va);

@@ -10,11 +10,11 @@
 //     (globals), all placed by the linker (user/user.ld) and loaded from
 //     the ELF file by exec. `end` is where they stop.
 //   - the heap starts at `end` and grows up with sbrk (malloc uses it).
+//   - mmap() places a mapping in the big free gap between the heap and
+//     the stack, from the top down (just below the stack's guard page).
 //   - the stack is at the very top of user space and grows down; the
 //     argument and environment strings are above main's first frame,
 //     where exec put them. One unmapped guard page lies below the stack.
-//   - TODO(mmap): when mmap() exists, map an anonymous page and print it
-//     too: it will lie between the heap and the stack.
 // Run it twice, or in two programs: the addresses are the same every
 // time, because every process has its own address space.
 
@@ -22,6 +22,7 @@
 #include "kernel/riscv.h"
 #include "kernel/memlayout.h"
 #include "kernel/param.h"
+#include "kernel/fcntl.h"
 #include "user/user.h"
 
 extern char end[]; // set by user/user.ld: the end of data and bss
@@ -54,6 +55,8 @@ main(int argc, char *argv[])
   int local = 0;
   char *small = malloc(16);
   char *big = malloc(64 * 1024);
+  char *mapped = mmap(0, PGSIZE, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   struct place places[] = {
     { "USER_TEXT_BASE: lowest mapped address", USER_TEXT_BASE },
     { "text:   main()", (uint64)main },
@@ -65,6 +68,8 @@ main(int argc, char *argv[])
     { "heap:   malloc(16)", (uint64)small },
     { "heap:   malloc(64 KiB)", (uint64)big },
     { "heap:   current break, sbrk(0)", (uint64)sbrk(0) },
+    { mapped == MAP_FAILED ? "mmap:   (mmap failed)" : "mmap:   an anonymous page",
+      (uint64)mapped },
     { "stack:  guard page (unmapped)", USER_STACK_TOP - (USERSTACK + 1) * PGSIZE },
     { "stack:  a local variable in main", (uint64)&local },
     { "stack:  argv[0] string", (uint64)argv[0] },
@@ -76,8 +81,6 @@ main(int argc, char *argv[])
   printf("addrspace: %d places, lowest address first\n", n);
   for (int i = 0; i < n; i++)
     printf("  0x%010lx  %s\n", places[i].addr, places[i].what);
-  printf("addrspace: TODO(mmap): no mmap() yet; a mapping would go between "
-         "the heap and the stack\n");
   (void)argc;
   return 0;
 }

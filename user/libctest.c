@@ -105,18 +105,22 @@ mode_forkloop(const char *bufmode)
     ;
 }
 
+// The atexit handlers of mode_ending: each writes its letter with write(),
+// not printf, so the output shows when it runs relative to the flush.
 static void
 handler_a(void)
 {
-  write(1, "A", 1); // write(), not printf: shows when the handler runs
+  write(1, "A", 1);
 }
 
+// Writes "B" (see handler_a).
 static void
 handler_b(void)
 {
   write(1, "B", 1);
 }
 
+// Writes "C" (see handler_a).
 static void
 handler_c(void)
 {

@@ -63,7 +63,7 @@
 #define CMD_MAX (2 * LINE_MAX)    // nodes per token: 1, or 2 for '&' (BACK, LIST)
 #define REDIR_MAX (LINE_MAX / 2)  // a redirection takes two tokens
 #define ARGV_SLOTS (2 * LINE_MAX) // words plus one 0 terminator per command
-#define NEST_MAX 32               // deepest ( ) nesting accepted
+#define NEST_MAX 16               // deepest ( ) nesting (each level uses stack)
 #define EXPAND_BYTES 4096         // room for one command's expanded words
 #define NUM_BUF 24                // room for a number printed in decimal
 #define SEEK_BUF_SIZE 512         // read size when seeking to the end of a file
@@ -1095,31 +1095,35 @@ wait_for(int pid)
   }
 }
 
-// Wait for both children of a pipeline. Returns the exit status of the
-// right one (the pipeline's status), or 1 if it could not be collected.
+// Wait until the n children in pids have all exited, reaping (and
+// ignoring) other children, such as finished background jobs, meanwhile.
+// Returns the exit status of the last one, pids[n - 1].
 static int
-wait_for_both(int left, int right)
+wait_for_all(int *pids, int n)
 {
-  int status, reaped, right_status = STATUS_FAILED, remaining = 2;
+  int status, reaped, last_status = STATUS_FAILED, remaining = n;
 
   while (remaining > 0) {
     reaped = wait(&status);
     if (reaped < 0)
       break;
-    if (reaped == left || reaped == right)
-      remaining--;
-    if (reaped == right)
-      right_status = status;
+    for (int i = 0; i < n; i++) {
+      if (pids[i] == reaped) {
+        remaining--;
+        if (i == n - 1)
+          last_status = status;
+      }
+    }
   }
-  return right_status;
+  return last_status;
 }
 
-// Fork a child that runs c with fd `end` as its fd `target` (when end is
-// not -1; other_end, if not -1, is closed in the child). The shell's
-// buffered output is flushed first, or the child would print it again.
-// Returns the child's pid, or -1 if fork fails (reported).
+// Fork a child that runs c with fd in_fd as its fd 0 and out_fd as its
+// fd 1 (-1: keep the shell's); unused_fd, if not -1, is closed in the
+// child. The shell's buffered output is flushed first, or the child would
+// print it again. Returns the child's pid, or -1 if fork fails (reported).
 static int
-spawn(struct cmd *c, int end, int target, int other_end)
+spawn(struct cmd *c, int in_fd, int out_fd, int unused_fd)
 {
   int pid;
 
@@ -1132,41 +1136,54 @@ spawn(struct cmd *c, int end, int target, int other_end)
   if (pid == 0) {
     if (input_fd != STDIN) // the script belongs to the shell
       close(input_fd);
-    if (other_end >= 0)
-      close(other_end);
-    if (end >= 0 && move_fd(end, target) < 0)
+    if (unused_fd >= 0)
+      close(unused_fd);
+    if ((in_fd >= 0 && move_fd(in_fd, STDIN) < 0) ||
+        (out_fd >= 0 && move_fd(out_fd, STDOUT) < 0))
       exit(STATUS_FAILED);
     run_in_child(c);
   }
   return pid;
 }
 
-// Run left | right: both sides run in children, left's fd 1 feeding
-// right's fd 0 through a pipe. Returns right's exit status (1 if the pipe
-// or a fork fails).
+// Run the pipeline a | b | ... | z (a chain of CMD_PIPE nodes). The shell
+// starts every stage itself, in order, each in its own child, with a pipe
+// from each stage's fd 1 to the next stage's fd 0. Returns the last
+// stage's exit status (1 if a pipe or a fork failed).
 static int
 run_pipe(struct cmd *c)
 {
-  int fds[2], left, right = -1;
+  static int pids[TOKEN_MAX]; // one per stage; a stage takes >= 1 token
+  int n = 0, in_fd = -1, fds[2], pid, complete = 0;
 
-  if (pipe(fds) < 0) {
-    fprintf(STDERR, "sh: pipe failed\n");
-    return STATUS_FAILED;
+  for (;;) {
+    int last = (c->kind != CMD_PIPE);
+    fds[0] = fds[1] = -1;
+    if (!last && pipe(fds) < 0) {
+      fprintf(STDERR, "sh: pipe failed\n");
+      break;
+    }
+    pid = spawn(last ? c : c->left, in_fd, fds[1], fds[0]);
+    // The shell must not keep pipe ends open: a reader sees end of file
+    // only when every copy of the write end is closed.
+    if (in_fd >= 0)
+      close(in_fd);
+    if (fds[1] >= 0)
+      close(fds[1]);
+    in_fd = fds[0];
+    if (pid < 0)
+      break;
+    pids[n++] = pid;
+    if (last) {
+      complete = 1;
+      break;
+    }
+    c = c->right;
   }
-  left = spawn(c->left, fds[1], STDOUT, fds[0]);
-  if (left >= 0)
-    right = spawn(c->right, fds[0], STDIN, fds[1]);
-  // The shell must not keep the pipe open: the reader sees end of file
-  // only when every copy of the write end is closed.
-  close(fds[0]);
-  close(fds[1]);
-  if (left < 0)
-    return STATUS_FAILED;
-  if (right < 0) {
-    wait_for(left);
-    return STATUS_FAILED;
-  }
-  return wait_for_both(left, right);
+  if (in_fd >= 0) // a stage could not be started: nobody reads this
+    close(in_fd);
+  int status = wait_for_all(pids, n);
+  return complete ? status : STATUS_FAILED;
 }
 
 // Run a simple command or a subshell from the shell itself. A simple
