@@ -23,16 +23,18 @@
 #include "vma.h"
 #include "fcntl.h"
 
-// PTE permissions for a segment's ELF flags.
+// The mmap protection of a segment's ELF flags.
 static int
-segment_perm(uint32 flags)
+segment_prot(uint32 flags)
 {
-  int perm = 0;
-  if (flags & ELF_PROG_FLAG_EXEC)
-    perm |= PTE_X;
+  int prot = 0;
+  if (flags & ELF_PROG_FLAG_READ)
+    prot |= PROT_READ;
   if (flags & ELF_PROG_FLAG_WRITE)
-    perm |= PTE_W;
-  return perm;
+    prot |= PROT_WRITE;
+  if (flags & ELF_PROG_FLAG_EXEC)
+    prot |= PROT_EXEC;
+  return prot;
 }
 
 // Map the pages of segment ph (zeroed) and read its file bytes into them.
@@ -41,7 +43,7 @@ segment_perm(uint32 flags)
 static int
 load_segment(pagetable_t pt, struct inode *ip, struct prog_header *ph)
 {
-  int perm = PTE_R | PTE_U | segment_perm(ph->flags);
+  int perm = vma_prot_to_pte(segment_prot(ph->flags));
   for (uint64 va = PGROUNDDOWN(ph->vaddr); va < ph->vaddr + ph->memsz; va += PGSIZE) {
     pte_t *pte = vm_walk(pt, va, 0);
     if (pte && (*pte & PTE_V)) {
@@ -66,20 +68,6 @@ load_segment(pagetable_t pt, struct inode *ip, struct prog_header *ph)
     done += n;
   }
   return 0;
-}
-
-// The mmap protection of a segment's ELF flags.
-static int
-segment_prot(uint32 flags)
-{
-  int prot = 0;
-  if (flags & ELF_PROG_FLAG_READ)
-    prot |= PROT_READ;
-  if (flags & ELF_PROG_FLAG_WRITE)
-    prot |= PROT_WRITE;
-  if (flags & ELF_PROG_FLAG_EXEC)
-    prot |= PROT_EXEC;
-  return prot;
 }
 
 // Check and load every loadable segment of the ELF file ip (locked), and

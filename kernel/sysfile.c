@@ -328,15 +328,13 @@ sys_open(void)
   return fd;
 }
 
-// int mkdir(const char *path): 0, or -1.
-uint64
-sys_mkdir(void)
+// Create a directory or device node at path, in its own log op.
+// Returns 0, or SYSCALL_FAIL if create() fails.
+static uint64
+make_node(const char *path, short type, short major, short minor)
 {
-  char path[MAXPATH];
-  if (arg_path(0, path) < 0)
-    return SYSCALL_FAIL;
   log_begin_op();
-  struct inode *ip = create(path, T_DIR, 0, 0);
+  struct inode *ip = create(path, type, major, minor);
   if (ip == 0) {
     log_end_op();
     return SYSCALL_FAIL;
@@ -344,6 +342,16 @@ sys_mkdir(void)
   inode_unlockput(ip);
   log_end_op();
   return 0;
+}
+
+// int mkdir(const char *path): 0, or -1.
+uint64
+sys_mkdir(void)
+{
+  char path[MAXPATH];
+  if (arg_path(0, path) < 0)
+    return SYSCALL_FAIL;
+  return make_node(path, T_DIR, 0, 0);
 }
 
 // int mknod(const char *path, short major, short minor): 0, or -1.
@@ -356,15 +364,7 @@ sys_mknod(void)
   int minor = arg_int(2);
   if (arg_path(0, path) < 0 || major < 0 || major >= NDEV)
     return SYSCALL_FAIL;
-  log_begin_op();
-  struct inode *ip = create(path, T_DEVICE, major, minor);
-  if (ip == 0) {
-    log_end_op();
-    return SYSCALL_FAIL;
-  }
-  inode_unlockput(ip);
-  log_end_op();
-  return 0;
+  return make_node(path, T_DEVICE, major, minor);
 }
 
 // int chdir(const char *path): 0, or -1 if path is not a directory.

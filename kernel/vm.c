@@ -346,38 +346,39 @@ uvm_print(pagetable_t pagetable)
   print_table(pagetable, 2, 0);
 }
 
-int
-copyout(pagetable_t pagetable, uint64 dstva, const void *src, uint64 len)
+// Copy len bytes between the kernel buffer kbuf and user address uva in
+// pagetable, in the direction to_user says, one page at a time.
+// Returns 0, or -1 if some page of the user range is not accessible.
+static int
+copy_user(pagetable_t pagetable, uint64 uva, uchar *kbuf, uint64 len, int to_user)
 {
   while (len > 0) {
-    uint64 va0 = PGROUNDDOWN(dstva);
-    uchar *page = user_page(pagetable, va0, 1);
+    uint64 va0 = PGROUNDDOWN(uva);
+    uchar *page = user_page(pagetable, va0, to_user);
     if (page == 0)
       return -1;
-    uint64 n = MIN(PGSIZE - (dstva - va0), len);
-    memmove(page + (dstva - va0), src, n);
+    uint64 n = MIN(PGSIZE - (uva - va0), len);
+    if (to_user)
+      memmove(page + (uva - va0), kbuf, n);
+    else
+      memmove(kbuf, page + (uva - va0), n);
     len -= n;
-    src = (const uchar *)src + n;
-    dstva = va0 + PGSIZE;
+    kbuf += n;
+    uva = va0 + PGSIZE;
   }
   return 0;
 }
 
 int
+copyout(pagetable_t pagetable, uint64 dstva, const void *src, uint64 len)
+{
+  return copy_user(pagetable, dstva, (uchar *)src, len, 1);
+}
+
+int
 copyin(pagetable_t pagetable, void *dst, uint64 srcva, uint64 len)
 {
-  while (len > 0) {
-    uint64 va0 = PGROUNDDOWN(srcva);
-    uchar *page = user_page(pagetable, va0, 0);
-    if (page == 0)
-      return -1;
-    uint64 n = MIN(PGSIZE - (srcva - va0), len);
-    memmove(dst, page + (srcva - va0), n);
-    len -= n;
-    dst = (uchar *)dst + n;
-    srcva = va0 + PGSIZE;
-  }
-  return 0;
+  return copy_user(pagetable, srcva, dst, len, 0);
 }
 
 int

@@ -126,9 +126,8 @@ vma_heap_limit(struct proc *p)
   return limit;
 }
 
-// The PTE permission bits for a VMA's protection.
-static int
-prot_to_pte(int prot)
+int
+vma_prot_to_pte(int prot)
 {
   int perm = PTE_U;
   if (prot & PROT_READ)
@@ -162,7 +161,7 @@ static int
 cow_break(struct proc *p, struct vma *v, pte_t *pte, const char **why)
 {
   void *old = P2V(PTE2PA(*pte));
-  int perm = prot_to_pte(v->prot);
+  int perm = vma_prot_to_pte(v->prot);
   if (page_ref_count(old) == 1) {
     *pte = PA2PTE(V2P(old)) | perm | PTE_V | PTE_A | PTE_D;
   } else {
@@ -209,7 +208,7 @@ page_in(struct proc *p, struct vma *v, uint64 va, int can_sleep, const char **wh
     *why = "file read failed";
     return -1;
   }
-  if (vm_map(p->pagetable, va, V2P(page), PGSIZE, prot_to_pte(v->prot)) < 0) {
+  if (vm_map(p->pagetable, va, V2P(page), PGSIZE, vma_prot_to_pte(v->prot)) < 0) {
     page_free(page);
     *why = "out of memory";
     return -1;
@@ -349,7 +348,7 @@ vma_unlink(struct proc *p, struct vma *v)
 void
 vma_apply_prot(struct proc *p, struct vma *v)
 {
-  int perm = prot_to_pte(v->prot);
+  int perm = vma_prot_to_pte(v->prot);
   for (uint64 va = v->start; va < v->end; va += PGSIZE) {
     pte_t *pte = vm_walk(p->pagetable, va, 0);
     if (pte == 0 || !(*pte & PTE_V))

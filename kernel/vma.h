@@ -82,6 +82,9 @@ void vma_release_range(struct proc *p, struct vma *v, uint64 lo, uint64 hi);
 // read-only until written).
 void vma_apply_prot(struct proc *p, struct vma *v);
 
+// The PTE permission bits (with PTE_U) for PROT_* bits.
+int vma_prot_to_pte(int prot);
+
 // Where the heap may grow up to: the lowest region above it (or the
 // stack guard page).
 uint64 vma_heap_limit(struct proc *p);
