@@ -28,7 +28,8 @@ CFLAGS := $(ARCHFLAGS) -Wall -Werror -O2 -g -ffreestanding -fno-common \
 	-fno-omit-frame-pointer -MD -I.
 ASFLAGS := $(ARCHFLAGS) -g -I. -MD
 LDFLAGS := -z max-page-size=4096 --no-warn-rwx-segments
-LIBGCC := $(shell $(CC) $(ARCHFLAGS) -print-libgcc-file-name 2>/dev/null)
+# Evaluated when used (after `deps` may have installed the compiler).
+LIBGCC = $(shell $(CC) $(ARCHFLAGS) -print-libgcc-file-name 2>/dev/null)
 
 KOBJS := \
 	$K/entry.o $K/main.o $K/klib.o $K/printf.o $K/uart.o $K/console.o \
@@ -45,8 +46,10 @@ UPROGS := \
 	$U/_init $U/_sh $U/_cat $U/_echo $U/_grep $U/_ls $U/_mkdir $U/_rm \
 	$U/_ln $U/_kill $U/_wc $U/_halt $U/_bench $U/_forktest \
 	$U/_syscalltest $U/_faulttest $U/_forkbomb $U/_sleeptest \
-	$U/_memstat \
-	$U/_pmap $U/_vmprint $U/_segv $U/_cowtest $U/_mmaptest $U/_alloctest
+	$U/_memstat $U/_env $U/_forkprintf $U/_exitdemo $U/_envdemo $U/_pipedemo \
+	$U/_zombie $U/_addrspace $U/_libctest $U/_malloctest \
+	$U/_pmap $U/_vmprint $U/_segv $U/_cowtest $U/_mmaptest $U/_alloctest \
+	$U/_mapdemo
 
 .PHONY: all qemu qemu-gdb gdb grade bench deps clean qemu-cmd hosttest
 all: deps $K/kernel fs.img
@@ -109,13 +112,19 @@ qemu-gdb: all .gdbinit
 	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
 
 gdb: .gdbinit
-	gdb-multiarch -q -x .gdbinit
+	gdb-multiarch -q -iex 'set auto-load local-gdbinit off' -x .gdbinit
 
 grade: all
 	$(PYTHON) test-grade.py $(GRADEFLAGS)
 
 bench: all
 	$(PYTHON) test-grade.py --bench
+
+# Host unit tests: mkfs, and the buddy and slab allocators compiled for the
+# host with AddressSanitizer and UBSan. (make grade runs them too.)
+hosttest:
+	$(PYTHON) tests/host/test_mkfs.py
+	sh tests/host/run_alloc_tests.sh
 
 clean:
 	rm -f $K/*.o $K/*.d $K/kernel $K/kernel.asm $K/kernel.sym \

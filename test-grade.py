@@ -601,6 +601,7 @@ def build_tests():
     """Declare every test, in the order --list shows them."""
     shell_tests()
     program_tests()
+    memory_tests()
     tool_tests()
 
 
@@ -728,6 +729,169 @@ FAULT_CASES = [
     ("illegal", r"illegal instruction at va (0x[0-9a-f]+), sepc \1: "
                 r"not a valid instruction"),
 ]
+
+
+# ---------------------------------------------------------------------------
+# Memory tests: the buddy and slab allocators and virtual memory (issues
+# "Physical memory" and "Virtual memory"). Programs: pmap, vmprint,
+# mapdemo, segv, cowtest, mmaptest, alloctest, and bench's memory
+# benchmarks. This section is self-contained; build_tests() calls
+# memory_tests().
+
+# segv's demonstrations (user/segv.c) and the kernel's report for each,
+# after SEGV_PREFIX. 0x100000000 is segv's UNMAPPED_ADDR.
+# SEGV_SAME_VA: for these cases segv first prints the address it is about
+# to use (%p, zero-padded); the fault must be reported at that address.
+SEGV_PREFIX = r"^fault: pid \d+ \(segv\): "
+SEGV_CASES = [
+    ("null", r"load page fault at va 0x0, sepc %s: NULL pointer" % HEX),
+    ("code", r"store page fault at va %s, sepc %s: write to read-only page"
+             % (HEX, HEX)),
+    ("stack", r"(?:store|load) page fault at va %s, sepc %s: "
+              r"stack guard page" % (HEX, HEX)),
+    ("unmapped", r"load page fault at va 0x100000000, sepc %s: not mapped"
+                 % HEX),
+    ("munmap", r"load page fault at va %s, sepc %s: not mapped" % (HEX, HEX)),
+]
+SEGV_SAME_VA = {
+    "code": r"^segv: writing over .* at 0x0*([0-9a-f]+)\n(?:.*\n)*?"
+            r"fault: pid \d+ \(segv\): store page fault at va 0x\1, ",
+    "munmap": r"^segv: mapped a page at 0x0*([0-9a-f]+) .*\n(?:.*\n)*?"
+              r"fault: pid \d+ \(segv\): load page fault at va 0x\1, ",
+}
+
+# cowtest's cases (user/cowtest.c), their points and what they check.
+# Every run also checks that no page leaked ("cowtest leak: OK").
+COW_CASES = [
+    ("bigfork", 4, "fork works with over half of memory in use"),
+    ("threeway", 3, "three processes write the same pages, each sees its own"),
+    ("copyout", 3, "read(), pipe(), fstat() into copy-on-write pages"),
+    ("race", 4, "many forks and exits at once on all harts"),
+]
+
+# mmaptest's cases (user/mmaptest.c), their points, what they check, and
+# the fault lines their killed children must make the kernel print (after
+# MMAP_PREFIX). A case with no fault lines listed must not make any.
+MMAP_PREFIX = r"^fault: pid \d+ \(mmaptest\): "
+MMAP_READ_ONLY = r"store page fault at va %s, sepc %s: write to read-only page" \
+    % (HEX, HEX)
+MMAP_LOAD_UNMAPPED = r"load page fault at va %s, sepc %s: not mapped" % (HEX, HEX)
+MMAP_CASES = [
+    ("ro-private", 2, "read-only private file map; a write kills",
+     [MMAP_READ_ONLY]),
+    ("private-write", 2, "private map writes never reach the file", []),
+    ("ro-shared", 2, "shared writable map of a read-only fd is refused", []),
+    ("writeback", 3, "munmap writes dirty shared pages back, not past EOF",
+     []),
+    ("writeback-exit", 3, "exit (also when killed) writes shared pages back",
+     [r"load page fault at va 0x0, sepc %s: NULL pointer" % HEX]),
+    ("after-munmap", 2, "touching memory after munmap kills",
+     [MMAP_LOAD_UNMAPPED,
+      r"store page fault at va %s, sepc %s: not mapped" % (HEX, HEX)]),
+    ("lazy", 3, "file and anonymous pages load on first touch only", []),
+    ("two-files", 2, "two files mapped at once", []),
+    ("fork-shared", 2, "a child's writes to a shared map reach the parent",
+     []),
+    ("fork-private", 2, "a child's writes to a private map do not", []),
+    ("fork-cold", 2, "fork shares an untouched, uncached shared file map",
+     []),
+    ("anon-shared", 2, "anonymous shared memory between parent and child",
+     []),
+    ("partial", 3, "munmap of part of a map splits it; the hole kills",
+     [MMAP_LOAD_UNMAPPED]),
+    ("badargs", 3, "bad arguments to mmap/munmap/mprotect return -1", []),
+    ("mprotect", 2, "read-only or PROT_NONE pages kill; back to rw works",
+     [MMAP_READ_ONLY, r"load page fault at va %s, sepc %s: not readable"
+                      % (HEX, HEX)]),
+    ("lazy-heap", 2, "sbrk'd pages are zero and appear on first touch", []),
+]
+
+# alloctest's cases (user/alloctest.c): points, what they check, timeout
+# (seconds).
+ALLOC_CASES = [
+    ("stress", 4, "slab stress test on all harts at once, then buddy check",
+     120),
+    ("leak", 4, "no page or kernel object lost by forks, execs, pipes, files",
+     60),
+    ("exhaust", 5, "memory runs out: sbrk and fork fail cleanly, all comes "
+                   "back", 120),
+    ("caches", 3, "memstat's caches are all there and add up", 60),
+]
+
+PMAP_RANGE = r"^[0-9a-f]{10}-[0-9a-f]{10} +"  # pmap's address range column
+PTE_LEAF = r"^ \.\. \.\. \.\.\d+: pte 0x[0-9a-f]+ pa 0x[0-9a-f]+ "
+MEMORY_BENCHMARKS = [("fork16m", "ms"), ("fork16m-copy", "ms"),
+                     ("cow-speedup", "x"), ("kmalloc", "Mpairs/s"),
+                     ("kmalloc-all", "Mpairs/s"), ("pages", "Mpairs/s")]
+
+
+def memory_tests():
+    """The allocator and virtual-memory tests (see the section comment)."""
+    address_space_tests()
+    for case, fault_line in SEGV_CASES:
+        qemu_test("segv-" + case, 2,
+                  "segv %s is killed with the right report; the shell "
+                  "survives" % case,
+                  steps=["segv " + case, "echo still-alive"],
+                  expect=[SEGV_PREFIX + fault_line + "$", r"^still-alive$"] +
+                         ([SEGV_SAME_VA[case]] if case in SEGV_SAME_VA else []),
+                  forbid=[r"should not happen", r"did not stop us",
+                          r"^fault: (?:.*\n)+fault: "])
+    for case, points, about in COW_CASES:
+        qemu_test("cowtest-" + case, points, "COW fork: " + about,
+                  steps=["cowtest " + case],
+                  expect=[r"^cowtest %s: OK$" % case, r"^cowtest leak: OK$",
+                          r"^cowtest: ALL OK$"],
+                  forbid=[r"FAILED", r"^fault: "], timeout=120)
+    for case, points, about, faults in MMAP_CASES:
+        qemu_test("mmaptest-" + case, points, "mmap: " + about,
+                  steps=["mmaptest " + case],
+                  expect=[r"^mmaptest %s: OK$" % case, r"^mmaptest leak: OK$",
+                          r"^mmaptest: ALL OK$"] +
+                         [MMAP_PREFIX + f + "$" for f in faults],
+                  forbid=[r"FAILED"] + ([] if faults else [r"^fault: "]))
+    for case, points, about, timeout in ALLOC_CASES:
+        qemu_test("alloctest-" + case, points, "allocators: " + about,
+                  steps=["alloctest " + case],
+                  expect=[r"^alloctest %s: OK$" % case,
+                          r"^alloctest: ALL OK$"],
+                  forbid=[r"FAILED", r"^fault: "], timeout=timeout)
+    qemu_test("bench-memory", 2, "bench's memory benchmarks run and report",
+              steps=["bench " + name for name, _ in MEMORY_BENCHMARKS
+                     if name != "cow-speedup"],
+              expect=[r"^bench: %s \d+\.\d+ %s$" % (re.escape(name),
+                                                     re.escape(unit))
+                      for name, unit in MEMORY_BENCHMARKS],
+              forbid=[r"FAILED"], timeout=180)
+
+
+def address_space_tests():
+    """pmap, vmprint and mapdemo show address spaces and page tables."""
+    qemu_test("pmap", 2, "pmap prints a process's regions and totals",
+              steps=["pmap", "pmap 1", "pmap 999"],
+              expect=[r"^\$ pmap\npmap: pid \d+$",
+                      r"^0000010000-[0-9a-f]{10} +\d+K r-xp +\d+  text$",
+                      r"^[0-9a-f]{10}-4000000000 +16K rw-p +4  stack$",
+                      r"^total: \d+ regions, \d+K mapped, "
+                      r"\d+ pages resident \(\d+K\)$",
+                      r"^\$ pmap 1\npmap: pid 1$",
+                      r"^pmap: no process 999$"])
+    qemu_test("vmprint", 2, "vmprint prints a process's page table",
+              steps=["vmprint", "vmprint 1", "vmprint 999"],
+              expect=[r"^pid \d+ \(vmprint\): page table 0x[0-9a-f]+ ",
+                      PTE_LEAF + r"va 0x10000 r-xu",
+                      PTE_LEAF + r"va 0x3ffffff000 rw-u$",
+                      r"^pid 1 \(init\): page table 0x[0-9a-f]+ ",
+                      r"^vmprint: no process 999$"])
+    qemu_test("mapdemo", 2, "pmap shows lazy file, anonymous and heap "
+              "regions; vmprint shows copy-on-write pages",
+              steps=["mapdemo"],
+              expect=[r'^mapdemo: README\.md starts with "# K\.\.\."$',
+                      PMAP_RANGE + r"16K rw-p +1  heap$",
+                      PMAP_RANGE + r"32K rw-p +3  anon$",
+                      PMAP_RANGE + r"16K r--p +1  file inode \d+$",
+                      PTE_LEAF + r"va 0x[0-9a-f]+ r--u cow$"],
+              forbid=[r"^fault: "])
 
 
 # ---------------------------------------------------------------------------

@@ -115,8 +115,9 @@ proc_unlink(struct proc *p)
 
 // Make a new process with a pid, a trapframe, a kernel stack and an empty
 // address space; its kernel thread will start in fork_return. It is on the
-// process list in state USED, returned with p->lock held. Returns 0 if
-// there are NPROC processes already or memory is short.
+// process list in state USED, so no hart will run it and its creator may
+// fill it in without its lock (and sleep meanwhile, as fork may). Returns
+// 0 if there are NPROC processes already or memory is short.
 static struct proc *
 proc_alloc(void)
 {
@@ -147,17 +148,14 @@ proc_alloc(void)
   p->next = all_procs;
   all_procs = p;
   nprocs++;
-  spin_lock(&p->lock);
   spin_unlock(&proc_list_lock);
   return p;
 }
 
 // A process that fork could not finish: off the list and freed.
-// p->lock held on entry.
 static void
 proc_discard(struct proc *p)
 {
-  spin_unlock(&p->lock);
   spin_lock(&proc_list_lock);
   proc_unlink(p);
   spin_unlock(&proc_list_lock);
@@ -182,6 +180,7 @@ userinit(void)
     panic("userinit: no memory");
   initproc = p;
   safestrcpy(p->name, "init", sizeof(p->name));
+  spin_lock(&p->lock);
   make_runnable(p, 0);
   spin_unlock(&p->lock);
 }
@@ -254,7 +253,6 @@ proc_fork(void)
   usem_fork(parent, child);
   safestrcpy(child->name, parent->name, sizeof(child->name));
   int pid = child->pid;
-  spin_unlock(&child->lock);
 
   spin_lock(&wait_lock);
   child->parent = parent;

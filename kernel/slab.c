@@ -49,17 +49,21 @@ struct slab {
   void *freelist; // [c] free objects, linked through word 0
 };
 
+// Each hart's stack sits in cache lines of its own, so harts working on
+// their own stacks do not slow each other down (no false sharing).
+#define CACHE_LINE 64
 struct obj_stack {
   uint busy;                   // taken with an atomic swap, interrupts off
   int n;                       // [s]
   void *objs[HART_STACK_SIZE]; // [s]
-};
+} __attribute__((aligned(CACHE_LINE)));
 
 struct slab_cache {
   char name[SLAB_NAME_LEN]; // [I]
   uint32 obj_size;          // [I]
   uint32 order;             // [I] slab = 2^order pages
   uint32 objs_per_slab;     // [I]
+  uint32 first_obj;         // [I] offset of the first object in a slab
   struct spinlock lock;
   struct slab *partial; // [c] slabs with free objects
   struct slab *full;    // [c] slabs without
@@ -99,19 +103,22 @@ list_unlink(struct slab **head, struct slab *s)
     s->next->prev = s->prev;
 }
 
-// Fill in a cache's geometry and register it.
+#define ROUND_UP(x, a) (((x) + (a)-1) & ~((a)-1))
+
+// Fill in a cache's geometry (objects of size bytes, each starting at a
+// multiple of align, a power of two) and register it.
 static void
-cache_setup(struct slab_cache *c, const char *name, uint32 size)
+cache_setup(struct slab_cache *c, const char *name, uint32 size, uint32 align)
 {
   memset(c, 0, sizeof(*c));
   safestrcpy(c->name, name, sizeof(c->name));
-  c->obj_size = (size + OBJ_ALIGN - 1) & ~(OBJ_ALIGN - 1);
-  uint32 header = (sizeof(struct slab) + OBJ_ALIGN - 1) & ~(OBJ_ALIGN - 1);
+  c->obj_size = ROUND_UP(size, align);
+  c->first_obj = ROUND_UP(sizeof(struct slab), align);
   c->order = 0;
   while (c->order < MAX_SLAB_ORDER &&
-         ((PGSIZE << c->order) - header) / c->obj_size < MIN_OBJS_PER_SLAB)
+         ((PGSIZE << c->order) - c->first_obj) / c->obj_size < MIN_OBJS_PER_SLAB)
     c->order++;
-  c->objs_per_slab = ((PGSIZE << c->order) - header) / c->obj_size;
+  c->objs_per_slab = ((PGSIZE << c->order) - c->first_obj) / c->obj_size;
   if (c->objs_per_slab == 0)
     panic("slab_cache_create: %s: objects of %u bytes are too large", name, size);
   spin_init(&c->lock, c->name);
@@ -149,7 +156,7 @@ slab_grow(struct slab_cache *c)
   s->inuse = 0;
   s->cache = c;
   s->freelist = 0;
-  char *objs = mem + ((sizeof(struct slab) + OBJ_ALIGN - 1) & ~(OBJ_ALIGN - 1));
+  char *objs = mem + c->first_obj;
   for (int i = c->objs_per_slab - 1; i >= 0; i--) {
     void *obj = objs + i * c->obj_size;
     poison(c, obj);
@@ -189,7 +196,7 @@ slab_of(struct slab_cache *c, void *obj)
   struct slab *s = pg->slab;
   if (!(pg->flags & PAGE_SLAB) || s == 0 || s->magic != SLAB_MAGIC || s->cache != c)
     panic("slab_free: %p is not an object of cache %s", obj, c->name);
-  uint64 off = (char *)obj - (char *)s - ((sizeof(struct slab) + OBJ_ALIGN - 1) & ~(OBJ_ALIGN - 1));
+  uint64 off = (char *)obj - (char *)s - c->first_obj;
   if (off % c->obj_size != 0)
     panic("slab_free: %p is not the start of a %s object", obj, c->name);
   return s;
@@ -319,7 +326,7 @@ slab_cache_create(const char *name, uint32 size)
 {
   struct slab_cache *c = slab_alloc(&cache_of_caches);
   if (c)
-    cache_setup(c, name, size);
+    cache_setup(c, name, size, OBJ_ALIGN);
   return c;
 }
 
@@ -328,7 +335,8 @@ slab_init(void)
 {
   static char names[NSIZES][SLAB_NAME_LEN];
   spin_init(&caches_lock, "caches");
-  cache_setup(&cache_of_caches, "slab_cache", sizeof(struct slab_cache));
+  cache_setup(&cache_of_caches, "slab_cache", sizeof(struct slab_cache),
+              _Alignof(struct slab_cache));
   for (int i = 0; i < NSIZES; i++) {
     char *n = names[i];
     safestrcpy(n, "kmalloc-", SLAB_NAME_LEN);

@@ -8,6 +8,13 @@
 //   pingpong   1-byte round trip between two processes  us
 //   create     create + write 512 B + close + unlink    us
 //   forkexec   fork + exec("echo") + wait               ms
+//   fork16m-copy  fork16m, but the child writes every heap page before it
+//              exits (what fork would cost if it copied)            ms
+//   cow-speedup   fork16m-copy / fork16m: what copy-on-write saves   x
+//   kmalloc    kmalloc(32) + kfree pairs in the kernel, one hart    Mpairs/s
+//   kmalloc-all   the same in NCPU processes at once (all harts), the
+//              aggregate: all pairs / wall time from first start to last end
+//   pages      order-0 page alloc + free pairs (buddy allocator)     Mpairs/s
 // Times come from the rdtime counter (wall clock). There is no floating
 // point: values are scaled integers printed with a fixed number of decimals.
 // Exits 0 if every benchmark ran, 1 otherwise.
@@ -15,6 +22,8 @@
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "kernel/riscv.h"
+#include "kernel/param.h"
+#include "kernel/ktest.h"
 #include "user/user.h"
 
 #define TIMEBASE_HZ 10000000UL // rdtime frequency on QEMU virt (10 MHz)
@@ -32,6 +41,9 @@
 #define CREATE_ITERS 100
 #define CREATE_WRITE_SIZE 512 // bytes written to each created file
 #define FORKEXEC_ITERS 50
+#define KMALLOC_PAIRS 200000 // pairs timed by each kmalloc run
+#define PAGE_PAIRS 200000    // pairs timed by the pages benchmark
+#define MILLION 1000000
 #define MAX_DECIMALS 6 // digits after the point report() can print
 #define CHILD_FAILED 1 // exit status of a helper child that saw an error
 
@@ -110,25 +122,58 @@ bench_fork(void)
   return 0;
 }
 
+static uint64 fork16m_ticks; // fork16m's time per fork, once it has run
+
+// Give this process a 16 MiB heap with every page written, then time
+// FORK16M_ITERS forks of it; the child writes every heap page first if
+// child_writes is set. Returns the ticks per fork, or 0 if something failed.
+static uint64
+time_fork16m(int child_writes)
+{
+  char *heap = sbrk(FORK16M_BYTES);
+  if (heap == (char *)-1)
+    return 0;
+  for (int off = 0; off < FORK16M_BYTES; off += PGSIZE)
+    heap[off] = 1;
+  uint64 start = now();
+  int ok = 1;
+  for (int i = 0; i < FORK16M_ITERS && ok; i++) {
+    int pid = fork();
+    if (pid == 0) {
+      for (int off = 0; child_writes && off < FORK16M_BYTES; off += PGSIZE)
+        heap[off] = 2; // each write copies a copy-on-write page
+      exit(0);
+    }
+    ok = pid > 0 && wait(0) == pid;
+  }
+  uint64 elapsed = now() - start;
+  sbrk(-FORK16M_BYTES);
+  return ok ? elapsed / FORK16M_ITERS : 0;
+}
+
 // fork + exit + wait of a process that has written to every page of a
 // 16 MiB heap, in milliseconds.
 static int
 bench_fork16m(void)
 {
-  char *heap = sbrk(FORK16M_BYTES);
-  if (heap == (char *)-1)
-    return failed("fork16m", "sbrk of 16 MiB failed");
-  for (int off = 0; off < FORK16M_BYTES; off += PGSIZE)
-    heap[off] = 1;
-  uint64 start = now();
-  int ok = 1;
-  for (int i = 0; i < FORK16M_ITERS && ok; i++)
-    ok = fork_exit_wait() == 0;
-  uint64 elapsed = now() - start;
-  sbrk(-FORK16M_BYTES);
-  if (!ok)
-    return failed("fork16m", "fork or wait failed");
-  report("fork16m", elapsed, TICKS_PER_MS * FORK16M_ITERS, 2, "ms");
+  if ((fork16m_ticks = time_fork16m(0)) == 0)
+    return failed("fork16m", "sbrk of 16 MiB, fork or wait failed");
+  report("fork16m", fork16m_ticks, TICKS_PER_MS, 2, "ms");
+  return 0;
+}
+
+// fork16m where the child writes every page (so every page is copied),
+// in milliseconds; then how many times cheaper the plain fork16m is.
+static int
+bench_fork16m_copy(void)
+{
+  uint64 copy_ticks = time_fork16m(1);
+  if (copy_ticks == 0)
+    return failed("fork16m-copy", "sbrk of 16 MiB, fork or wait failed");
+  report("fork16m-copy", copy_ticks, TICKS_PER_MS, 2, "ms");
+  if (fork16m_ticks == 0 && (fork16m_ticks = time_fork16m(0)) == 0)
+    return failed("cow-speedup", "fork16m failed");
+  report("cow-speedup", copy_ticks, fork16m_ticks, 1, "x");
   return 0;
 }
 
@@ -268,16 +313,108 @@ bench_forkexec(void)
   return 0;
 }
 
+// Pairs per second, in millions, for `pairs` done in `ticks`.
+static void
+report_pairs(const char *name, uint64 pairs, uint64 ticks)
+{
+  report(name, pairs * TIMEBASE_HZ, ticks * MILLION, 2, "Mpairs/s");
+}
+
+// kmalloc(32) + kfree pairs on one hart.
+static int
+bench_kmalloc(void)
+{
+  int ticks = ktest(KTEST_BENCH_KMALLOC, KMALLOC_PAIRS);
+  if (ticks <= 0)
+    return failed("kmalloc", "ktest failed");
+  report_pairs("kmalloc", KMALLOC_PAIRS, ticks);
+  return 0;
+}
+
+// Child of kmalloc-all: wait until the parent closes `go`, time the
+// kmalloc pairs, send the start and end times through `times`, exit.
+static void
+kmalloc_worker(int go[2], int times[2])
+{
+  char c;
+  uint64 span[2];
+  close(go[1]);
+  close(times[0]);
+  read(go[0], &c, 1); // returns 0 once the parent closes go: all start
+  span[0] = now();
+  int ticks = ktest(KTEST_BENCH_KMALLOC, KMALLOC_PAIRS);
+  span[1] = now();
+  if (ticks <= 0 || write(times[1], span, sizeof(span)) != sizeof(span))
+    exit(CHILD_FAILED);
+  exit(0);
+}
+
+// kmalloc pairs in NCPU processes at once: aggregate pairs per second
+// over the wall time from the first start to the last end.
+static int
+bench_kmalloc_all(void)
+{
+  int go[2], times[2], started = 0, ok = 1;
+  uint64 span[2], first = ~0UL, last = 0;
+  if (pipe(go) < 0 || pipe(times) < 0)
+    return failed("kmalloc-all", "pipe failed");
+  for (int i = 0; i < NCPU; i++) {
+    int pid = fork();
+    if (pid == 0)
+      kmalloc_worker(go, times);
+    started += pid > 0;
+  }
+  close(go[0]);
+  close(go[1]);
+  close(times[1]);
+  for (int i = 0; i < started; i++) {
+    if (read(times[0], span, sizeof(span)) != sizeof(span)) {
+      ok = 0;
+      break;
+    }
+    first = span[0] < first ? span[0] : first;
+    last = span[1] > last ? span[1] : last;
+  }
+  close(times[0]);
+  for (int i = 0; i < started; i++)
+    wait(0);
+  if (!ok || started != NCPU || last <= first)
+    return failed("kmalloc-all", "fork or ktest failed");
+  report_pairs("kmalloc-all", (uint64)NCPU * KMALLOC_PAIRS, last - first);
+  return 0;
+}
+
+// Order-0 page alloc + free pairs in the buddy allocator.
+static int
+bench_pages(void)
+{
+  int ticks = ktest(KTEST_BENCH_PAGES, PAGE_PAIRS);
+  if (ticks <= 0)
+    return failed("pages", "ktest failed");
+  report_pairs("pages", PAGE_PAIRS, ticks);
+  return 0;
+}
+
+static int bench_wakelat(void); // scheduling: see the end of the file
+
 struct benchmark {
   const char *name;
   int (*run)(void); // prints its line; 0 if it ran, -1 if it failed
 };
 
 static struct benchmark benchmarks[] = {
-    {"getpid", bench_getpid},     {"fork", bench_fork},
-    {"fork16m", bench_fork16m},   {"pipe", bench_pipe},
-    {"pingpong", bench_pingpong}, {"create", bench_create},
+    {"getpid", bench_getpid},
+    {"fork", bench_fork},
+    {"fork16m", bench_fork16m},
+    {"fork16m-copy", bench_fork16m_copy},
+    {"pipe", bench_pipe},
+    {"pingpong", bench_pingpong},
+    {"create", bench_create},
     {"forkexec", bench_forkexec},
+    {"kmalloc", bench_kmalloc},
+    {"kmalloc-all", bench_kmalloc_all},
+    {"pages", bench_pages},
+    {"wakelat", bench_wakelat},
 };
 
 #define NBENCHMARKS (sizeof(benchmarks) / sizeof(benchmarks[0]))
@@ -302,4 +439,79 @@ main(int argc, char *argv[])
     exit(1);
   }
   exit(errors == 0 ? 0 : 1);
+}
+
+// ---- Scheduling: wake-up latency under load --------------------------------
+//   wakelat-mlfq  a process that sleeps one tick at a time, competing with
+//                 2 * harts CPU-bound processes under the MLFQ policy: its
+//                 mean wake-up-to-running time, as the kernel measured it
+//                 (procinfo), in us
+//   wakelat-rr    the same under round robin (the policy is put back after)
+
+#include "kernel/procinfo.h"
+#include "user/schedutil.h"
+
+#define WAKELAT_ROUNDS 100    // pause(1) rounds of the sleeper
+#define WAKELAT_SINK_TICKS 40 // head start for the CPU-bound processes
+
+// The sleeper: WAKELAT_ROUNDS times pause(1), then write its mean wake-up
+// latency in us (from procinfo) to fd and exit.
+static void
+wakelat_sleeper(int fd)
+{
+  struct procinfo me;
+  for (int i = 0; i < WAKELAT_ROUNDS; i++)
+    pause(1);
+  if (su_procinfo_of(getpid(), &me) < 0 || me.nwakeups < WAKELAT_ROUNDS)
+    exit(CHILD_FAILED);
+  if (write(fd, &me.wake_latency_avg_us, sizeof(uint64)) != sizeof(uint64))
+    exit(CHILD_FAILED);
+  exit(0);
+}
+
+// Measure the sleeper's latency under `policy` with 2 * harts hogs and
+// print it as `name`. Returns 0, or -1 if something failed.
+static int
+wakelat_under(int policy, const char *name, int harts)
+{
+  int hogs = 2 * harts, pids[2 * NCPU], fds[2], status = -1;
+  uint64 us = 0;
+  if (pipe(fds) < 0)
+    return failed(name, "pipe failed");
+  int old_policy = schedpolicy(policy);
+  if (su_spawn_hogs(hogs, pids) < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    schedpolicy(old_policy);
+    return failed(name, "fork failed");
+  }
+  pause(WAKELAT_SINK_TICKS);
+  int pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    wakelat_sleeper(fds[1]);
+  }
+  close(fds[1]);
+  int n = read(fds[0], &us, sizeof(us)); // end of file if the sleeper failed
+  close(fds[0]);
+  if (pid > 0)
+    wait(&status);
+  su_kill_all(hogs, pids);
+  schedpolicy(old_policy);
+  if (pid < 0 || n != sizeof(us) || status != 0)
+    return failed(name, "the sleeper failed");
+  report(name, us, 1, 0, "us");
+  return 0;
+}
+
+// Wake-up latency under MLFQ and under round robin.
+static int
+bench_wakelat(void)
+{
+  int harts = su_count_harts();
+  if (harts > NCPU)
+    harts = NCPU;
+  int mlfq = wakelat_under(SCHED_MLFQ, "wakelat-mlfq", harts);
+  int rr = wakelat_under(SCHED_RR, "wakelat-rr", harts);
+  return mlfq < 0 || rr < 0 ? -1 : 0;
 }
