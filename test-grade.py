@@ -601,8 +601,119 @@ def build_tests():
     """Declare every test, in the order --list shows them."""
     shell_tests()
     program_tests()
+    userland_tests()
     memory_tests()
     tool_tests()
+
+
+# ---- Userland tests: the C library, the shell and the demonstrations ----
+
+def userland_tests():
+    """The C library, the shell and the demonstration programs."""
+    hello = r"forkprintf: hello from pid \d+ in pass \d\n"
+    qemu_test("stdio-console", 3,
+              "fork+printf: 6 lines on the console (line-buffered)",
+              steps=["forkprintf"],
+              expect=[r"^\$ forkprintf\n(?:%s){6}\$ " % hello])
+    qemu_test("stdio-pipe", 3,
+              "fork+printf: 8 lines through a pipe (fully buffered)",
+              steps=["forkprintf | cat"],
+              expect=[r"^\$ forkprintf \| cat\n(?:%s){8}\$ " % hello])
+    qemu_test("exitdemo", 2, "exit/return flush and run atexit; _exit not",
+              steps=["exitdemo"],
+              expect=[r"^--- exitdemo exit ---\n"
+                      r"exitdemo: atexit handler 2 .*\n"
+                      r"exitdemo: atexit handler 1 .*\n"
+                      r"exitdemo: exit: this text waited in the buffer",
+                      r"^--- exitdemo return ---\n"
+                      r"exitdemo: atexit handler 2 .*\n"
+                      r"exitdemo: atexit handler 1 .*\n"
+                      r"exitdemo: return: this text waited in the buffer",
+                      r"^--- exitdemo _exit ---\n\n\$ "],
+              forbid=[r"_exit: this text"])
+    qemu_test("libctest", 5, "stdio, exit/atexit, snprintf, environment",
+              steps=["libctest"], expect=[r"^libctest: ALL OK$"],
+              forbid=[r"FAILED"])
+    qemu_test("malloctest", 5, "malloc stress, leak check, double free",
+              steps=["malloctest"], expect=[r"^malloctest: ALL OK$"],
+              forbid=[r"FAILED"])
+    qemu_test("sh-quoting", 3, "quotes, backslashes and $VAR expansion",
+              steps=["echo 'single $HOME \"dq\"' \"double $PATH 'sq'\"",
+                     r'echo a\ b \$X \\ "\"q\""',
+                     "X='hello   world'; echo [$X] [\"$X\"] '$X' ${X}!",
+                     'echo a $UNSET b "$UNSET" c'],
+              expect=[r"^single \$HOME \"dq\" double /:/bin 'sq'$",
+                      r'^a b \$X \\ "q"$',
+                      r"^\[hello   world\] \[hello   world\] \$X "
+                      r"hello   world!$",
+                      r"^a b  c$"])
+    qemu_test("sh-status", 3, "$? after programs, builtins, errors",
+              steps=["nosuch; echo st1=$?", "(exit 3); echo st2=$?",
+                     "/README.md; echo st3=$?", "echo 'unclosed",
+                     "echo st4=$?", "cd /nonexistent; echo st5=$?",
+                     "echo ok; echo st6=$?"],
+              expect=[r"^sh: nosuch: not found$", r"^st1=127$", r"^st2=3$",
+                      r"^sh: /README.md: cannot execute$", r"^st3=126$",
+                      r"^sh: syntax error: missing closing '$", r"^st4=2$",
+                      r"^st5=1$", r"^st6=0$"])
+    qemu_test("sh-env", 3, "export, unset, VAR=x cmd, env, PATH lookup",
+              steps=["export GREETING=kestrel", "env | grep GREETING",
+                     "sh -c 'echo inner $GREETING'",
+                     "unset GREETING; echo \"unset:[$GREETING]\"",
+                     "FOO=only-here env | grep FOO", "echo \"after:[$FOO]\"",
+                     "echo path=$PATH",
+                     "PATH=/nonexistent echo hidden",
+                     "PATH=/nonexistent:/ echo found-via-path"],
+              expect=[r"^GREETING=kestrel$", r"^inner kestrel$",
+                      r"^unset:\[\]$", r"^FOO=only-here$", r"^after:\[\]$",
+                      r"^path=/:/bin$", r"^sh: echo: not found$",
+                      r"^found-via-path$"],
+              forbid=[r"^hidden$"])
+    qemu_test("sh-malformed", 3, "bad lines are reported; the shell survives",
+              steps=['echo "abc', "echo 'abc", "(echo a", "echo a)", "|",
+                     "echo a |", "echo ${", "(" * 40 + "echo deep" + ")" * 40,
+                     "echo " + "x" * 600, "echo still-alive"],
+              expect=[r"^sh: syntax error: missing closing \"$",
+                      r"^sh: syntax error: missing closing '$",
+                      r"^sh: syntax error: missing \)$",
+                      r"^sh: syntax error: unexpected \)$",
+                      r"^sh: syntax error: unexpected \|$",
+                      r"^sh: syntax error: unexpected end of line$",
+                      r"^sh: syntax error: missing } after \$\{$",
+                      r"^sh: syntax error: \( \) nested too deeply$",
+                      r"^sh: line too long",
+                      r"^still-alive$"],
+              forbid=[r"^init: starting sh\n(?:.*\n)*init: starting sh",
+                      r"^fault: "])
+    qemu_test("envdemo", 1, "the environment across fork, exec, execve",
+              steps=["envdemo"],
+              expect=[r"^envdemo: child, after fork \(pid \d+\): GREETING=hello$",
+                      r"^envdemo: parent, after the child exited \(pid \d+\): "
+                      r"GREETING=hello$",
+                      r"^envdemo: new program \(pid \d+\): GREETING=hello$",
+                      r"^envdemo: new program \(pid \d+\): "
+                      r"GREETING=given to execve$"])
+    qemu_test("pipedemo", 1, "a pipeline built by hand",
+              steps=["pipedemo"],
+              expect=[r"^1 3 14\b",
+                      r"^pipedemo: writer \(pid \d+\) exited with status 0$",
+                      r"^pipedemo: reader \(pid \d+\) exited with status 0$"])
+    qemu_test("zombie", 2, "a zombie is visible until reaped; init adopts orphans",
+              steps=["zombie 10"],
+              expect=[r"^zombie: kill\(\d+\) = 0: the exited child",
+                      r"^zombie: wait\(\) = \d+ with status 7",
+                      r"^zombie: kill\(\d+\) = -1: now it is gone$",
+                      r"^zombie: wait\(\) = (\d+) \(the middle process, pid \1\); "
+                      r"wait\(\) again = -1",
+                      r"^zombie: orphan \(pid \d+\): my parent has exited",
+                      r"^zombie: pid \d+ exited and is gone: init reaped it$"])
+    qemu_test("addrspace", 1, "code < data < heap < mmap < stack",
+              steps=["addrspace"],
+              expect=[r"^addrspace: \d+ places",
+                      r"text:   main\(\)\n(?:.*\n)*.*data:   an initialised"
+                      r"(?:.*\n)*.*heap:   malloc\(16\)(?:.*\n)*"
+                      r".*mmap:   an anonymous page\n(?:.*\n)*"
+                      r".*stack:  a local variable"])
 
 
 def shell_tests():
@@ -704,6 +815,8 @@ def tool_tests():
                      r"^walkthrough: done$"])
     host_test("mkfs-host", 5, "mkfs host unit tests",
               [sys.executable, "tests/host/test_mkfs.py"])
+    host_test("alloc-host", 8, "buddy and slab allocators on the host (ASan, UBSan)",
+              ["sh", "tests/host/run_alloc_tests.sh"])
 
 
 SYSCALL_GROUPS = ["proc", "exec", "files", "pipe", "badptr", "badfd",
