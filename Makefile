@@ -49,6 +49,7 @@ UPROGS := \
 	$U/_memstat $U/_env $U/_forkprintf $U/_exitdemo $U/_envdemo $U/_pipedemo \
 	$U/_zombie $U/_addrspace $U/_libctest $U/_malloctest \
 	$U/_pmap $U/_vmprint $U/_segv $U/_cowtest $U/_mmaptest $U/_alloctest \
+	$U/_ps $U/_schedtest $U/_semtest $U/_spintest \
 	$U/_mapdemo
 
 .PHONY: all qemu qemu-gdb gdb grade bench deps clean qemu-cmd hosttest

@@ -603,6 +603,7 @@ def build_tests():
     program_tests()
     userland_tests()
     memory_tests()
+    sched_tests_from_file()
     tool_tests()
 
 
@@ -714,6 +715,16 @@ def userland_tests():
                       r"(?:.*\n)*.*heap:   malloc\(16\)(?:.*\n)*"
                       r".*mmap:   an anonymous page\n(?:.*\n)*"
                       r".*stack:  a local variable"])
+
+
+def sched_tests_from_file():
+    """The scheduler, semaphore and spinlock tests (tests/grade_sched.py)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "grade_sched", os.path.join(ROOT, "tests", "grade_sched.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.sched_tests(qemu_test, Wait)
 
 
 def shell_tests():

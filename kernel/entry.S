@@ -6,6 +6,10 @@
 # virtual address, so until paging is on we may only use PC-relative code.
 # Other harts arrive at _entry_secondary, started by SBI HSM hart_start from
 # the boot hart, with a0 = hart id and satp = 0 as well.
+# Only the first hart to reach _entry boots the kernel: it claims
+# boot_claimed with an atomic swap. (Under heavy host load OpenSBI has been
+# seen to send a second hart to the entry point; that one is treated as a
+# secondary hart and waits in kmain_secondary until the kernel is ready.)
 #
 # Steps, on each hart:
 #   1. pick this hart's boot stack (boot_stacks + (hartid+1)*BOOT_STACK_SIZE)
@@ -23,7 +27,11 @@
 .section .text.entry
 .globl _entry
 _entry:
-        # the boot hart: C entry is kmain(hartid, dtb_pa)
+        # the first hart here boots: C entry is kmain(hartid, dtb_pa)
+        la      t0, boot_claimed
+        li      t1, 1
+        amoswap.w.aq t1, t1, (t0)
+        bnez    t1, _entry_secondary
         la      t3, kmain_addr
         j       start_hart
 
@@ -74,6 +82,10 @@ kmain_secondary_addr:
 #define RWAD (PTE_V | PTE_R | PTE_W | PTE_A | PTE_D)
 
 .section .data
+.balign 4
+boot_claimed:                      # in .data: kmain's .bss zeroing must not clear it
+        .word   0
+
 .balign 4096
 .globl boot_pagetable
 boot_pagetable:

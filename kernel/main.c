@@ -30,6 +30,9 @@ extern char bss_start[], bss_end[], kernel_end[]; // kernel.ld
 extern char _entry_secondary[];                   // entry.S
 
 static volatile int harts_online;
+// Set once the boot hart has set up everything the other harts use. In
+// .data, not .bss: a hart may look at it before kmain zeroes .bss.
+static volatile int kernel_ready __attribute__((section(".data")));
 
 // Print the boot banner: where we are and what we found.
 static void
@@ -49,7 +52,7 @@ start_other_harts(int boot_hart)
     if (h == boot_hart || !(machine.hart_mask & (1UL << h)))
       continue;
     long err = sbi_hart_start(h, V2P(_entry_secondary), 0);
-    if (err != 0)
+    if (err != 0 && err != SBI_ERR_ALREADY_AVAILABLE) // already here by itself
       kprintf("kestrel: hart %d did not start (SBI error %ld)\n", h, err);
   }
   for (uint64 t0 = r_time(); harts_online < machine.nharts;)
@@ -99,6 +102,7 @@ kmain(uint64 hartid, uint64 dtb_pa)
   hart_init();
   kprintf("kestrel: %lu of %lu pages free (%lu MiB)\n", page_free_count(), page_total_count(),
           page_free_count() * PGSIZE / MIB);
+  __atomic_store_n(&kernel_ready, 1, __ATOMIC_RELEASE);
   start_other_harts(hartid);
   scheduler();
 }
@@ -107,6 +111,8 @@ kmain(uint64 hartid, uint64 dtb_pa)
 void
 kmain_secondary(uint64 hartid)
 {
+  while (!__atomic_load_n(&kernel_ready, __ATOMIC_ACQUIRE))
+    ; // only a hart that arrived by itself, early, waits here
   hart_init();
   scheduler();
 }

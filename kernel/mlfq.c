@@ -41,6 +41,27 @@ mlfq_init(void)
   runq.tick = machine.timebase_hz / TICK_HZ;
 }
 
+// Wake one idle hart, if there is one, to run what was just queued. The
+// hart is taken out of idle_harts here, so that several wake-ups in a row
+// go to different harts. The fence orders our queueing before our read of
+// idle_harts; an idle hart sets its bit before it looks at the queues, so
+// one of us sees the other.
+static void
+wake_idle_hart(void)
+{
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  for (;;) {
+    uint64 idle = __atomic_load_n(&idle_harts, __ATOMIC_ACQUIRE);
+    if (idle == 0)
+      return;
+    uint64 bit = idle & -idle; // the lowest idle hart
+    if (__atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_ACQ_REL) & bit) {
+      sbi_send_ipi(bit);
+      return;
+    }
+  }
+}
+
 void
 runq_add(struct proc *p)
 {
@@ -53,12 +74,7 @@ runq_add(struct proc *p)
     runq.head[l] = p;
   runq.tail[l] = p;
   spin_unlock(&runq.lock);
-  // The fence orders our queueing before our read of idle_harts; an idle
-  // hart sets its bit before it looks at the queues: one of us sees the other.
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  uint64 idle = idle_harts;
-  if (idle)
-    sbi_send_ipi(idle & -idle); // the lowest idle hart
+  wake_idle_hart();
 }
 
 struct proc *

@@ -14,7 +14,7 @@
 #define MAXOPBLOCKS 10            // max # of blocks any FS op writes
 #define LOGSIZE (MAXOPBLOCKS * 3) // max data blocks in on-disk log
 #define NBUF (MAXOPBLOCKS * 6)    // size of disk block cache (the log pins up to LOGSIZE)
-#define FSSIZE 4000               // size of file system in blocks
+#define FSSIZE 20000              // size of file system in blocks (20 MiB)
 #define MAXPATH 128               // maximum file path name
 #define USERSTACK 4               // user stack pages (below it: one guard page)
 

@@ -33,6 +33,7 @@ struct spinlock tickslock;
 uint64 ticks;
 
 static uint64 tick_interval; // [I] rdtime units between timer interrupts
+static uint64 boot_time;     // [I] rdtime at trap_init: tick 0
 static int timekeeper_hart;  // [I] the hart that advances `ticks`
 
 extern char uservec[], kernelvec[];
@@ -45,14 +46,17 @@ trap_init(void)
 {
   spin_init(&tickslock, "ticks");
   tick_interval = machine.timebase_hz / TICK_HZ;
+  boot_time = r_time();
   timekeeper_hart = cpuid();
 }
 
-// Ask for the next timer interrupt one tick from now.
+// Ask for a timer interrupt at the next tick boundary (boot_time plus a
+// multiple of tick_interval). Counting from the boundary, not from "now",
+// keeps late interrupts from pushing every later tick back.
 static void
 timer_arm(void)
 {
-  uint64 next = r_time() + tick_interval;
+  uint64 next = boot_time + ((r_time() - boot_time) / tick_interval + 1) * tick_interval;
   if (machine.has_sstc)
     asm volatile("csrw 0x14d, %0" : : "r"(next)); // CSR_STIMECMP
   else
@@ -72,12 +76,17 @@ timer_intr(void)
 {
   mycpu()->ticks++;
   if (cpuid() == timekeeper_hart) {
+    // ticks follows the clock: if interrupts came late, it catches up.
+    uint64 now = (r_time() - boot_time) / tick_interval;
     spin_lock(&tickslock);
-    uint64 now = ++ticks;
-    wakeup(&ticks);
+    uint64 before = ticks;
+    if (now > ticks) {
+      ticks = now;
+      wakeup(&ticks);
+    }
     spin_unlock(&tickslock);
-    if (now % MLFQ_BOOST_TICKS == 0)
-      mlfq_boost();
+    if (now / MLFQ_BOOST_TICKS != before / MLFQ_BOOST_TICKS)
+      mlfq_boost(); // a boost period boundary was crossed
   }
   timer_arm(); // writing stimecmp also clears the pending interrupt
 }
