@@ -820,7 +820,7 @@ def tool_tests():
                      r"^walkthrough: a7 = (\d+)$(?:\n.*)*"
                      r"\nwalkthrough: a7 in the trapframe = \1$",
                      r"^walkthrough: stopped in syscall(?: \+ \d+)? in ",
-                     r"^walkthrough: returned to user_trap(?: \+ \d+)? in ",
+                     r"^walkthrough: returned to user_trap(?:_return)?(?: \+ \d+)? in ",
                      r"^walkthrough: priv = 0$",
                      r"^walkthrough: user pc = 0x[0-9a-f]{1,10}$",
                      r"^walkthrough: done$"])

@@ -35,8 +35,13 @@ info symbol $pc
 # this hart's id, so cpus[$tp].proc is the process (what myproc() returns).
 printf "walkthrough: a7 in the trapframe = %d\n", cpus[$tp].proc->trapframe->a7
 
-# 3. Let the system call run, back to its caller.
-finish
+# 3. Let the system call run, until user_trap sends the process back to
+# user mode. (Not `finish`: the kernel may preempt the system call and
+# resume it on another hart, and finish waits on this one. Follow the
+# process instead.)
+set $walk_proc = cpus[$tp].proc
+tbreak user_trap_return if cpus[$tp].proc == $walk_proc
+continue
 printf "walkthrough: returned to "
 info symbol $pc
 
