@@ -8,7 +8,6 @@
 #define SBI_EXT_IPI 0x735049    // "sPI"
 #define SBI_EXT_HSM 0x48534D    // "HSM"
 #define SBI_EXT_SRST 0x53525354 // "SRST"
-#define SBI_LEGACY_PUTCHAR 0x01
 
 #define SBI_TIME_SET_TIMER 0
 #define SBI_IPI_SEND 0
@@ -59,10 +58,4 @@ sbi_shutdown(void)
   sbi_call(SBI_EXT_SRST, SBI_SRST_RESET, SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE, 0);
   for (;;) // the firmware refused: stop here
     asm volatile("wfi");
-}
-
-void
-sbi_console_putchar(int c)
-{
-  sbi_call(SBI_LEGACY_PUTCHAR, 0, c, 0, 0);
 }

@@ -14,5 +14,3 @@ void sbi_send_ipi(uint64 hart_mask);
 long sbi_hart_start(uint64 hartid, uint64 start_pa, uint64 opaque);
 // Power the machine off. Does not return.
 _Noreturn void sbi_shutdown(void);
-// Write one character through the firmware's console (early boot only).
-void sbi_console_putchar(int c);

@@ -39,8 +39,7 @@ range_free(struct proc *p, uint64 lo, uint64 hi)
 }
 
 // The highest page-aligned start of a free gap of len bytes below
-// mmap_top() and above the heap (with room for it to grow a little).
-// 0 if there is none.
+// mmap_top() and above the heap's current end. 0 if there is none.
 static uint64
 find_gap(struct proc *p, uint64 len)
 {

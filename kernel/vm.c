@@ -149,10 +149,9 @@ uvm_create(void)
 void
 uvm_unmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free)
 {
-  for (uint64 i = 0; i < npages; i++, va += PGSIZE) {
-    pte_t *pte = vm_walk(pagetable, va, 0);
-    if (pte == 0 || (*pte & PTE_V) == 0)
-      continue;
+  uint64 end = va + npages * PGSIZE;
+  pte_t *pte;
+  for (; (pte = uvm_next_present(pagetable, &va, end)) != 0; va += PGSIZE) {
     if (do_free)
       page_free(P2V(PTE2PA(*pte)));
     *pte = 0;
@@ -215,45 +214,6 @@ uvm_dealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz)
   return newsz;
 }
 
-// Copy every page mapped under the user table `table` at `level`, which
-// covers virtual addresses from va_base, into the child address space.
-static int
-copy_table(pagetable_t table, int level, uint64 va_base, pagetable_t child)
-{
-  for (int i = 0; i < PTES_PER_PAGE; i++) {
-    pte_t pte = table[i];
-    uint64 va = va_base + ((uint64)i << PXSHIFT(level));
-    if ((pte & PTE_V) == 0)
-      continue;
-    if (level > 0) {
-      if (copy_table(P2V(PTE2PA(pte)), level - 1, va, child) < 0)
-        return -1;
-      continue;
-    }
-    void *page = page_alloc();
-    if (page == 0)
-      return -1;
-    memmove(page, P2V(PTE2PA(pte)), PGSIZE);
-    if (vm_map(child, va, V2P(page), PGSIZE, PTE_FLAGS(pte) & ~PTE_V) < 0) {
-      page_free(page);
-      return -1;
-    }
-  }
-  return 0;
-}
-
-int
-uvm_copy(pagetable_t parent, pagetable_t child)
-{
-  for (int i = 0; i < USER_ROOT_ENTRIES; i++) {
-    if ((parent[i] & PTE_V) == 0)
-      continue;
-    if (copy_table(P2V(PTE2PA(parent[i])), 1, (uint64)i << PXSHIFT(2), child) < 0)
-      return -1; // the caller frees the partial child with uvm_free
-  }
-  return 0;
-}
-
 // Is the PTE a present user page (writable, if need_write)?
 static int
 pte_usable(pte_t *pte, int need_write)
@@ -293,26 +253,37 @@ uvm_walkaddr(pagetable_t pagetable, uint64 va)
   return page ? V2P(page) : 0;
 }
 
-uint64
-uvm_count_present(pagetable_t pagetable, uint64 start, uint64 end)
+pte_t *
+uvm_next_present(pagetable_t pagetable, uint64 *va, uint64 end)
 {
-  uint64 n = 0;
-  for (uint64 va = start; va < end && va < MAXVA;) {
-    // Find the deepest table that exists for va; skip what it lacks.
+  uint64 a = PGROUNDDOWN(*va);
+  while (a < end && a < MAXVA) {
+    // Find the deepest table that exists for a; skip what it lacks.
     pagetable_t table = pagetable;
     int level = 2;
     for (; level > 0; level--) {
-      pte_t pte = table[PX(level, va)];
+      pte_t pte = table[PX(level, a)];
       if (!(pte & PTE_V) || PTE_LEAF(pte))
         break;
       table = P2V(PTE2PA(pte));
     }
-    pte_t pte = table[PX(level, va)];
-    if (level == 0 && (pte & PTE_V))
-      n++;
+    pte_t *pte = &table[PX(level, a)];
+    if (level == 0 && (*pte & PTE_V)) {
+      *va = a;
+      return pte;
+    }
     uint64 step = 1UL << PXSHIFT(level);
-    va = (va & ~(step - 1)) + step;
+    a = (a & ~(step - 1)) + step;
   }
+  return 0;
+}
+
+uint64
+uvm_count_present(pagetable_t pagetable, uint64 start, uint64 end)
+{
+  uint64 n = 0;
+  for (uint64 va = start; uvm_next_present(pagetable, &va, end); va += PGSIZE)
+    n++;
   return n;
 }
 

@@ -32,8 +32,8 @@ pagetable_t uvm_create(void);
 // Pages that are not mapped are skipped.
 void uvm_unmap(pagetable_t pagetable, uint64 va, uint64 npages, int do_free);
 
-// Free every user page and table of an address space whose user part
-// spans [0, sz) plus the stack, then the root table itself.
+// Drop a reference to every page mapped in the user half of an address
+// space, free its page tables, then the root table itself.
 void uvm_free(pagetable_t pagetable);
 
 // Allocate and map zeroed pages to grow [oldsz, newsz) with extra perm
@@ -43,12 +43,14 @@ uint64 uvm_alloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz, int perm);
 // Unmap and free the pages of [newsz, oldsz). Returns newsz.
 uint64 uvm_dealloc(pagetable_t pagetable, uint64 oldsz, uint64 newsz);
 
-// Give child every user page of parent (for fork). Returns 0 or -1.
-int uvm_copy(pagetable_t parent, pagetable_t child);
-
 // The physical address of user virtual address va, or 0 if not mapped
 // for user access.
 uint64 uvm_walkaddr(pagetable_t pagetable, uint64 va);
+
+// The PTE of the first mapped page at or after *va and below end, with *va
+// set to its address, skipping whole ranges whose page tables do not
+// exist (so sparse regions are cheap to walk). 0 if there is none.
+pte_t *uvm_next_present(pagetable_t pagetable, uint64 *va, uint64 end);
 
 // Number of present user pages in [start, end), skipping missing tables.
 uint64 uvm_count_present(pagetable_t pagetable, uint64 start, uint64 end);

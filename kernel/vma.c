@@ -273,9 +273,9 @@ static void
 writeback(pagetable_t pagetable, struct vma *v, uint64 lo, uint64 hi)
 {
   struct inode *ip = v->file->ip;
-  for (uint64 va = lo; va < hi; va += PGSIZE) {
-    pte_t *pte = vm_walk(pagetable, va, 0);
-    if (pte == 0 || (*pte & (PTE_V | PTE_D)) != (PTE_V | PTE_D))
+  pte_t *pte;
+  for (uint64 va = lo; (pte = uvm_next_present(pagetable, &va, hi)) != 0; va += PGSIZE) {
+    if (!(*pte & PTE_D))
       continue;
     uchar *page = P2V(PTE2PA(*pte));
     uint64 off = v->offset + (va - v->start);
@@ -349,10 +349,8 @@ void
 vma_apply_prot(struct proc *p, struct vma *v)
 {
   int perm = vma_prot_to_pte(v->prot);
-  for (uint64 va = v->start; va < v->end; va += PGSIZE) {
-    pte_t *pte = vm_walk(p->pagetable, va, 0);
-    if (pte == 0 || !(*pte & PTE_V))
-      continue;
+  pte_t *pte;
+  for (uint64 va = v->start; (pte = uvm_next_present(p->pagetable, &va, v->end)); va += PGSIZE) {
     int keep = *pte & (PTE_V | PTE_A | PTE_D | PTE_COW);
     int bits = (*pte & PTE_COW) ? perm & ~PTE_W : perm; // COW stays read-only
     *pte = PA2PTE(PTE2PA(*pte)) | keep | bits;
@@ -382,13 +380,9 @@ static int
 share_pages(struct proc *parent, struct proc *child, struct vma *v)
 {
   int shared = v->flags & MAP_SHARED;
-  for (uint64 va = v->start; va < v->end; va += PGSIZE) {
-    pte_t *pte = vm_walk(parent->pagetable, va, 0);
-    if (pte == 0 || !(*pte & PTE_V)) {
-      if (pte == 0)
-        va = (va | ((1UL << PXSHIFT(1)) - 1)) + 1 - PGSIZE; // no table: skip 2 MiB
-      continue;
-    }
+  pte_t *pte;
+  for (uint64 va = v->start; (pte = uvm_next_present(parent->pagetable, &va, v->end));
+       va += PGSIZE) {
     if (!shared && (*pte & PTE_W))
       *pte = (*pte & ~PTE_W) | PTE_COW;
     else if (!shared)
