@@ -39,7 +39,7 @@ KOBJS := \
 	$K/fs.o $K/file.o $K/pipe.o $K/sysfile.o
 
 # The user C library, linked into every program.
-ULIB := $U/ulib.o $U/usys.o $U/printf.o $U/umalloc.o
+ULIB := $U/ulib.o $U/usys.o $U/printf.o $U/umalloc.o $U/testlib.o
 
 # Programs installed on the disk image (user/foo.c -> /foo).
 UPROGS := \

@@ -23,6 +23,7 @@
 #include "kernel/memstat.h"
 #include "kernel/ktest.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define STRESS_ITERATIONS 100000 // kmalloc/kfree steps per stress child
 #define LEAK_ROUNDS 10           // rounds of the leak workload
@@ -35,22 +36,11 @@
 #define PROBE_ACCEL 32           // probes between growing the release step
 #define PROBE_SUCCESSES 3        // stop probing after this many forks work
 #define NKMALLOC 13              // kmalloc size classes (see slab.c)
-#define CHILD_OK 0
-#define CHILD_BAD 1
 
-static const char *current; // the case running, for messages
 static struct memstat mstat;
 static char buf[LEAK_FILE_BYTES];
 static const uint32 kmalloc_sizes[NKMALLOC] = {8,   16,  32,   64,   96,   128, 192,
                                                256, 512, 1024, 2048, 4096, 8192};
-
-// Print "alloctest CASE: FAILED (why)". Returns -1.
-static int
-fail(const char *why)
-{
-  printf("alloctest %s: FAILED (%s)\n", current, why);
-  return -1;
-}
 
 // Fill mstat with per-hart caches drained (exact counts). 0 or -1.
 static int
@@ -85,19 +75,6 @@ in_use(const char *name)
   return c ? (int64)c->in_use : -1;
 }
 
-// Wait for n children; returns 0 if all exited with CHILD_OK.
-static int
-children_ok(int n)
-{
-  int bad = 0;
-  for (int i = 0; i < n; i++) {
-    int status = -1;
-    if (wait(&status) < 0 || status != CHILD_OK)
-      bad++;
-  }
-  return bad ? -1 : 0;
-}
-
 // ---- stress -----------------------------------------------------------------
 
 // KTEST_SLAB_STRESS in NCPU children started together (so every hart
@@ -108,25 +85,25 @@ test_stress(void)
 {
   int go[2], started = 0;
   if (pipe(go) < 0)
-    return fail("pipe failed");
+    return tl_fail("pipe failed");
   for (int i = 0; i < NCPU; i++) {
     int pid = fork();
     if (pid == 0) {
       char c;
       close(go[1]);
       read(go[0], &c, 1); // returns 0 when the parent closes: start together
-      exit(ktest(KTEST_SLAB_STRESS, STRESS_ITERATIONS) == 0 ? CHILD_OK : CHILD_BAD);
+      exit(ktest(KTEST_SLAB_STRESS, STRESS_ITERATIONS) == 0 ? TL_CHILD_OK : TL_CHILD_FAILED);
     }
     started += pid > 0;
   }
   close(go[0]);
   close(go[1]);
   if (started != NCPU)
-    return fail("fork failed");
-  if (children_ok(started) < 0)
-    return fail("KTEST_SLAB_STRESS failed on some hart");
+    return tl_fail("fork failed");
+  if (tl_reap_ok(started) != started)
+    return tl_fail("KTEST_SLAB_STRESS failed on some hart");
   if (drained_stats() < 0 || ktest(KTEST_BUDDY_CHECK, 0) != 0)
-    return fail("KTEST_BUDDY_CHECK failed after the stress test");
+    return tl_fail("KTEST_BUDDY_CHECK failed after the stress test");
   return 0;
 }
 
@@ -138,24 +115,8 @@ static int
 exec_echo(void)
 {
   char *argv[] = {"echo", "leak", "test", 0};
-  int fds[2];
-  if (pipe(fds) < 0)
-    return -1;
-  int pid = fork();
-  if (pid == 0) {
-    close(1);
-    dup(fds[1]);
-    close(fds[0]);
-    close(fds[1]);
-    exec("echo", argv);
-    exit(CHILD_BAD);
-  }
-  close(fds[1]);
-  int n, total = 0;
-  while ((n = read(fds[0], buf, sizeof(buf))) > 0)
-    total += n;
-  close(fds[0]);
-  return pid > 0 && children_ok(1) == 0 && total == sizeof("leak test") ? 0 : -1;
+  int status = tl_run_capture("echo", argv, 0, buf, sizeof(buf));
+  return status == TL_CHILD_OK && strlen(buf) == sizeof("leak test") ? 0 : -1;
 }
 
 // Send PIPE_BYTES through a pipe to a child that checks and echoes the
@@ -172,13 +133,13 @@ pipe_round(void)
     int n, total = 0;
     while ((n = read(fds[0], buf, sizeof(buf))) > 0)
       total += n;
-    exit(total == PIPE_BYTES ? CHILD_OK : CHILD_BAD);
+    exit(total == PIPE_BYTES ? TL_CHILD_OK : TL_CHILD_FAILED);
   }
   close(fds[0]);
   memset(buf, 'p', PIPE_BYTES);
   int w = write(fds[1], buf, PIPE_BYTES);
   close(fds[1]);
-  return pid > 0 && w == PIPE_BYTES && children_ok(1) == 0 ? 0 : -1;
+  return pid > 0 && w == PIPE_BYTES && tl_reap_ok(1) == 1 ? 0 : -1;
 }
 
 // Create, write, read back and remove a file and a directory. 0 or -1.
@@ -210,16 +171,16 @@ map_round(void)
         mmap(0, MAP_PAGES * PGSIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     char *f = mmap(0, MAP_PAGES * PGSIZE, PROT_READ, MAP_PRIVATE, fd, 0);
     if (fd < 0 || a == MAP_FAILED || f == MAP_FAILED)
-      exit(CHILD_BAD);
+      exit(TL_CHILD_FAILED);
     for (int i = 0; i < MAP_PAGES; i++)
       a[i * PGSIZE] = f[i * PGSIZE];
     if (fork() == 0) {
       a[0] = 1; // copy-on-write in the grandchild
-      exit(CHILD_OK);
+      exit(TL_CHILD_OK);
     }
-    exit(children_ok(1) == 0 ? CHILD_OK : CHILD_BAD);
+    exit(tl_reap_ok(1) == 1 ? TL_CHILD_OK : TL_CHILD_FAILED);
   }
-  return pid > 0 && children_ok(1) == 0 ? 0 : -1;
+  return pid > 0 && tl_reap_ok(1) == 1 ? 0 : -1;
 }
 
 // The caches whose objects in use must not change over the workload.
@@ -237,18 +198,18 @@ test_leak(void)
     before_use[i] = in_use(leak_caches[i]);
   for (int round = 0; round < LEAK_ROUNDS; round++)
     if (exec_echo() < 0 || pipe_round() < 0 || file_round() < 0 || map_round() < 0)
-      return fail("the workload failed");
+      return tl_fail("the workload failed");
   int64 after = free_pages();
   for (int i = 0; i < NLEAK_CACHES; i++) {
     if (in_use(leak_caches[i]) != before_use[i]) {
       printf("alloctest leak: cache %s: %ld objects in use before, %ld after\n", leak_caches[i],
              before_use[i], in_use(leak_caches[i]));
-      return fail("kernel objects leaked");
+      return tl_fail("kernel objects leaked");
     }
   }
   if (before < 0 || after != before) {
     printf("alloctest leak: %ld free pages before, %ld after\n", before, after);
-    return fail("pages leaked");
+    return tl_fail("pages leaked");
   }
   return 0;
 }
@@ -270,7 +231,7 @@ fork_probe(void)
 {
   int pid = fork();
   if (pid == 0)
-    _exit(CHILD_OK);
+    _exit(TL_CHILD_OK);
   if (pid > 0)
     wait(0);
   return pid;
@@ -325,12 +286,12 @@ exhaust_memory(void)
          "fork failed %d times, then worked\n",
          peak, left, fork_failures);
   if (!refused || sbrk_failures == 0)
-    exit(fail("sbrk of more than the free memory succeeded"));
+    exit(tl_fail("sbrk of more than the free memory succeeded"));
   if (left > PT_SLACK + 1)
-    exit(fail("memory was not full after sbrk stopped"));
+    exit(tl_fail("memory was not full after sbrk stopped"));
   if (fork_failures == 0 || fork_successes == 0)
-    exit(fail("fork did not fail when memory was full, or never worked again"));
-  exit(CHILD_OK);
+    exit(tl_fail("fork did not fail when memory was full, or never worked again"));
+  exit(TL_CHILD_OK);
 }
 
 // exhaust_memory() in a child; afterwards the free page count must be
@@ -342,12 +303,12 @@ test_exhaust(void)
   int pid = fork();
   if (pid == 0)
     exhaust_memory();
-  if (pid < 0 || children_ok(1) < 0)
-    return fail("the process that filled memory failed");
+  if (pid < 0 || tl_reap_ok(1) != 1)
+    return tl_fail("the process that filled memory failed");
   int64 after = free_pages();
   if (before < 0 || after != before) {
     printf("alloctest exhaust: %ld free pages before, %ld after\n", before, after);
-    return fail("pages were lost");
+    return tl_fail("pages were lost");
   }
   return 0;
 }
@@ -375,27 +336,27 @@ check_numbers(void)
     in_blocks += mstat.free_blocks[k] << k;
   if (mstat.page_size != PGSIZE || mstat.free_pages > mstat.total_pages ||
       in_blocks != mstat.free_pages)
-    return fail("the buddy numbers do not add up");
+    return tl_fail("the buddy numbers do not add up");
   const char *named[] = {"proc", "vma", "file", "pipe", "trapframe", "inode"};
   for (int i = 0; i < sizeof(named) / sizeof(named[0]); i++)
     if (cache(named[i]) == 0)
-      return fail("a kernel object cache is missing");
+      return tl_fail("a kernel object cache is missing");
   for (int i = 0; i < NKMALLOC; i++) {
     char name[MEMSTAT_NAME_LEN];
     snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);
     struct memstat_cache *c = cache(name);
     if (c == 0 || c->obj_size < kmalloc_sizes[i])
-      return fail("a kmalloc size class is missing or too small");
+      return tl_fail("a kmalloc size class is missing or too small");
   }
   for (uint32 i = 0; i < mstat.ncaches; i++)
     if (!cache_sane(&mstat.caches[i])) {
       printf("alloctest caches: %s: size %u, %lu in use of %lu in %lu slabs\n",
              mstat.caches[i].name, mstat.caches[i].obj_size, mstat.caches[i].in_use,
              mstat.caches[i].total, mstat.caches[i].slabs);
-      return fail("a cache's numbers are not consistent");
+      return tl_fail("a cache's numbers are not consistent");
     }
   if (mstat.nprocs < 3 || in_use("proc") < mstat.nprocs)
-    return fail("fewer proc objects in use than processes");
+    return tl_fail("fewer proc objects in use than processes");
   return 0;
 }
 
@@ -425,32 +386,27 @@ test_caches(void)
   char *p = mmap(0, PGSIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED || !expect_in_use("vma", vmas + 1) || munmap(p, PGSIZE) < 0 ||
       !expect_in_use("vma", vmas))
-    return fail("mmap/munmap did not add/remove one vma object");
+    return tl_fail("mmap/munmap did not add/remove one vma object");
   if (pipe(fds) < 0 || !expect_in_use("pipe", pipes + 1) || !expect_in_use("file", files + 2))
-    return fail("pipe() did not add one pipe and two file objects");
+    return tl_fail("pipe() did not add one pipe and two file objects");
   int pid = fork();
   if (pid == 0) {
     close(fds[1]);
     read(fds[0], &c, 1); // until the parent closes the pipe
-    exit(CHILD_OK);
+    exit(TL_CHILD_OK);
   }
   int live = expect_in_use("proc", procs + 1);
   close(fds[0]);
   close(fds[1]);
-  if (pid < 0 || children_ok(1) < 0 || !live)
-    return fail("a live child is not one more proc object");
+  if (pid < 0 || tl_reap_ok(1) != 1 || !live)
+    return tl_fail("a live child is not one more proc object");
   if (!expect_in_use("proc", procs) || !expect_in_use("pipe", pipes) ||
       !expect_in_use("file", files))
-    return fail("objects were not given back");
+    return tl_fail("objects were not given back");
   return check_numbers();
 }
 
-struct test_case {
-  const char *name;
-  int (*run)(void); // 0 if passed, -1 (after printing why) if not
-};
-
-static struct test_case cases[] = {
+static struct tl_case cases[] = {
     {"stress", test_stress},
     {"leak", test_leak},
     {"exhaust", test_exhaust},
@@ -462,24 +418,11 @@ static struct test_case cases[] = {
 int
 main(int argc, char *argv[])
 {
-  int ran = 0, failed = 0;
-  for (int i = 0; i < NCASES; i++) {
-    if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-      continue;
-    ran++;
-    current = cases[i].name;
-    if (cases[i].run() == 0)
-      printf("alloctest %s: OK\n", cases[i].name);
-    else
-      failed++;
-  }
-  if (ran == 0) {
+  tl_set_program("alloctest");
+  int failed = tl_run_cases(cases, NCASES, argc > 1 ? argv[1] : 0, TL_IN_PROCESS);
+  if (failed < 0) {
     fprintf(2, "usage: alloctest [stress|leak|exhaust|caches]\n");
     exit(1);
   }
-  if (failed == 0)
-    printf("alloctest: ALL OK\n");
-  else
-    printf("alloctest: %d FAILED\n", failed);
-  exit(failed == 0 ? 0 : 1);
+  tl_finish(0, failed);
 }

@@ -15,8 +15,9 @@
 //   kmalloc-all   the same in NCPU processes at once (all harts), the
 //              aggregate: all pairs / wall time from first start to last end
 //   pages      order-0 page alloc + free pairs (buddy allocator)     Mpairs/s
-// Times come from the rdtime counter (wall clock). There is no floating
-// point: values are scaled integers printed with a fixed number of decimals.
+// Times come from r_time() (kernel/riscv.h), the rdtime counter: the wall
+// clock. There is no floating point: values are scaled integers printed
+// with a fixed number of decimals.
 // Exits 0 if every benchmark ran, 1 otherwise.
 
 #include "kernel/types.h"
@@ -25,10 +26,8 @@
 #include "kernel/param.h"
 #include "kernel/ktest.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
-#define TIMEBASE_HZ 10000000UL // rdtime frequency on QEMU virt (10 MHz)
-#define TICKS_PER_US (TIMEBASE_HZ / 1000000)
-#define TICKS_PER_MS (TIMEBASE_HZ / 1000)
 #define MIB (1024 * 1024)
 
 #define GETPID_ITERS 100000
@@ -44,19 +43,10 @@
 #define KMALLOC_PAIRS 200000 // pairs timed by each kmalloc run
 #define PAGE_PAIRS 200000    // pairs timed by the pages benchmark
 #define MILLION 1000000
-#define MAX_DECIMALS 6 // digits after the point report() can print
-#define CHILD_FAILED 1 // exit status of a helper child that saw an error
+#define MAX_DECIMALS 6     // digits after the point report() can print
+#define ECHO_OUTPUT_MAX 16 // bytes of forkexec's echo output kept
 
 static char io_buf[PIPE_WRITE_SIZE]; // data for pipe and file writes
-
-// The wall clock, in timebase ticks.
-static uint64
-now(void)
-{
-  uint64 t;
-  asm volatile("rdtime %0" : "=r"(t));
-  return t;
-}
 
 // Print "bench: name VALUE unit" where VALUE = num / den, rounded to
 // `decimals` digits after the point (integer arithmetic only).
@@ -103,10 +93,10 @@ fork_exit_wait(void)
 static int
 bench_getpid(void)
 {
-  uint64 start = now();
+  uint64 start = r_time();
   for (int i = 0; i < GETPID_ITERS; i++)
     getpid();
-  report("getpid", now() - start, TICKS_PER_US * GETPID_ITERS, 3, "us");
+  report("getpid", r_time() - start, TL_TIME_PER_US * GETPID_ITERS, 3, "us");
   return 0;
 }
 
@@ -114,11 +104,11 @@ bench_getpid(void)
 static int
 bench_fork(void)
 {
-  uint64 start = now();
+  uint64 start = r_time();
   for (int i = 0; i < FORK_ITERS; i++)
     if (fork_exit_wait() < 0)
       return failed("fork", "fork or wait failed");
-  report("fork", now() - start, TICKS_PER_US * FORK_ITERS, 1, "us");
+  report("fork", r_time() - start, TL_TIME_PER_US * FORK_ITERS, 1, "us");
   return 0;
 }
 
@@ -135,7 +125,7 @@ time_fork16m(int child_writes)
     return 0;
   for (int off = 0; off < FORK16M_BYTES; off += PGSIZE)
     heap[off] = 1;
-  uint64 start = now();
+  uint64 start = r_time();
   int ok = 1;
   for (int i = 0; i < FORK16M_ITERS && ok; i++) {
     int pid = fork();
@@ -146,7 +136,7 @@ time_fork16m(int child_writes)
     }
     ok = pid > 0 && wait(0) == pid;
   }
-  uint64 elapsed = now() - start;
+  uint64 elapsed = r_time() - start;
   sbrk(-FORK16M_BYTES);
   return ok ? elapsed / FORK16M_ITERS : 0;
 }
@@ -158,7 +148,7 @@ bench_fork16m(void)
 {
   if ((fork16m_ticks = time_fork16m(0)) == 0)
     return failed("fork16m", "sbrk of 16 MiB, fork or wait failed");
-  report("fork16m", fork16m_ticks, TICKS_PER_MS, 2, "ms");
+  report("fork16m", fork16m_ticks, TL_TIME_PER_MS, 2, "ms");
   return 0;
 }
 
@@ -170,7 +160,7 @@ bench_fork16m_copy(void)
   uint64 copy_ticks = time_fork16m(1);
   if (copy_ticks == 0)
     return failed("fork16m-copy", "sbrk of 16 MiB, fork or wait failed");
-  report("fork16m-copy", copy_ticks, TICKS_PER_MS, 2, "ms");
+  report("fork16m-copy", copy_ticks, TL_TIME_PER_MS, 2, "ms");
   if (fork16m_ticks == 0 && (fork16m_ticks = time_fork16m(0)) == 0)
     return failed("cow-speedup", "fork16m failed");
   report("cow-speedup", copy_ticks, fork16m_ticks, 1, "x");
@@ -185,17 +175,17 @@ pipe_reader(int fd)
   int total = 0, n;
   while ((n = read(fd, io_buf, sizeof(io_buf))) > 0)
     total += n;
-  exit(total == PIPE_BYTES ? 0 : CHILD_FAILED);
+  exit(total == PIPE_BYTES ? 0 : TL_CHILD_FAILED);
 }
 
 // Throughput of a pipe from this process to a child, in MiB/s.
 static int
 bench_pipe(void)
 {
-  int fds[2], status = CHILD_FAILED;
+  int fds[2], status = TL_CHILD_FAILED;
   if (pipe(fds) < 0)
     return failed("pipe", "pipe failed");
-  uint64 start = now();
+  uint64 start = r_time();
   int pid = fork();
   if (pid == 0) {
     close(fds[1]);
@@ -208,8 +198,7 @@ bench_pipe(void)
   close(fds[1]);
   if (pid < 0 || wait(&status) != pid || status != 0)
     return failed("pipe", "transfer incomplete");
-  report("pipe", (uint64)(PIPE_BYTES / MIB) * TIMEBASE_HZ, now() - start, 2,
-         "MiB/s");
+  report("pipe", (uint64)(PIPE_BYTES / MIB) * TL_TIMEBASE_HZ, r_time() - start, 2, "MiB/s");
   return 0;
 }
 
@@ -221,7 +210,7 @@ pong(int in, int out)
   char c;
   while (read(in, &c, 1) == 1)
     if (write(out, &c, 1) != 1)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
   exit(0);
 }
 
@@ -242,16 +231,16 @@ bench_pingpong(void)
   close(ping[0]);
   close(back[1]);
   int done = 0;
-  uint64 start = now();
+  uint64 start = r_time();
   while (pid > 0 && done < PINGPONG_ITERS && write(ping[1], &c, 1) == 1 &&
          read(back[0], &c, 1) == 1)
     done++;
-  uint64 elapsed = now() - start;
+  uint64 elapsed = r_time() - start;
   close(ping[1]);
   close(back[0]);
   if (pid < 0 || wait(0) != pid || done != PINGPONG_ITERS)
     return failed("pingpong", "round trip failed");
-  report("pingpong", elapsed, TICKS_PER_US * PINGPONG_ITERS, 1, "us");
+  report("pingpong", elapsed, TL_TIME_PER_US * PINGPONG_ITERS, 1, "us");
   return 0;
 }
 
@@ -259,7 +248,7 @@ bench_pingpong(void)
 static int
 bench_create(void)
 {
-  uint64 start = now();
+  uint64 start = r_time();
   for (int i = 0; i < CREATE_ITERS; i++) {
     int fd = open("bench_tmp", O_CREATE | O_RDWR);
     if (fd < 0)
@@ -269,7 +258,7 @@ bench_create(void)
     if (n != CREATE_WRITE_SIZE || unlink("bench_tmp") < 0)
       return failed("create", "write or unlink failed");
   }
-  report("create", now() - start, TICKS_PER_US * CREATE_ITERS, 1, "us");
+  report("create", r_time() - start, TL_TIME_PER_US * CREATE_ITERS, 1, "us");
   return 0;
 }
 
@@ -279,37 +268,19 @@ static int
 fork_exec_echo(void)
 {
   char *argv[] = {"echo", 0};
-  char drain[16];
-  int fds[2], status = CHILD_FAILED;
-  if (pipe(fds) < 0)
-    return -1;
-  int pid = fork();
-  if (pid == 0) {
-    close(1);
-    dup(fds[1]);
-    close(fds[0]);
-    close(fds[1]);
-    exec("echo", argv);
-    exit(CHILD_FAILED);
-  }
-  close(fds[1]);
-  while (read(fds[0], drain, sizeof(drain)) > 0)
-    ;
-  close(fds[0]);
-  if (pid < 0 || wait(&status) != pid)
-    return -1;
-  return status == 0 ? 0 : -1;
+  char drain[ECHO_OUTPUT_MAX];
+  return tl_run_capture("echo", argv, 0, drain, sizeof(drain)) == 0 ? 0 : -1;
 }
 
 // fork + exec of a program that exits at once, in milliseconds.
 static int
 bench_forkexec(void)
 {
-  uint64 start = now();
+  uint64 start = r_time();
   for (int i = 0; i < FORKEXEC_ITERS; i++)
     if (fork_exec_echo() < 0)
       return failed("forkexec", "fork, exec or wait failed");
-  report("forkexec", now() - start, TICKS_PER_MS * FORKEXEC_ITERS, 2, "ms");
+  report("forkexec", r_time() - start, TL_TIME_PER_MS * FORKEXEC_ITERS, 2, "ms");
   return 0;
 }
 
@@ -317,7 +288,7 @@ bench_forkexec(void)
 static void
 report_pairs(const char *name, uint64 pairs, uint64 ticks)
 {
-  report(name, pairs * TIMEBASE_HZ, ticks * MILLION, 2, "Mpairs/s");
+  report(name, pairs * TL_TIMEBASE_HZ, ticks * MILLION, 2, "Mpairs/s");
 }
 
 // kmalloc(32) + kfree pairs on one hart.
@@ -341,11 +312,11 @@ kmalloc_worker(int go[2], int times[2])
   close(go[1]);
   close(times[0]);
   read(go[0], &c, 1); // returns 0 once the parent closes go: all start
-  span[0] = now();
+  span[0] = r_time();
   int ticks = ktest(KTEST_BENCH_KMALLOC, KMALLOC_PAIRS);
-  span[1] = now();
+  span[1] = r_time();
   if (ticks <= 0 || write(times[1], span, sizeof(span)) != sizeof(span))
-    exit(CHILD_FAILED);
+    exit(TL_CHILD_FAILED);
   exit(0);
 }
 
@@ -463,9 +434,9 @@ wakelat_sleeper(int fd)
   for (int i = 0; i < WAKELAT_ROUNDS; i++)
     pause(1);
   if (su_procinfo_of(getpid(), &me) < 0 || me.nwakeups < WAKELAT_ROUNDS)
-    exit(CHILD_FAILED);
+    exit(TL_CHILD_FAILED);
   if (write(fd, &me.wake_latency_avg_us, sizeof(uint64)) != sizeof(uint64))
-    exit(CHILD_FAILED);
+    exit(TL_CHILD_FAILED);
   exit(0);
 }
 
@@ -474,28 +445,20 @@ wakelat_sleeper(int fd)
 static int
 wakelat_under(int policy, const char *name, int harts)
 {
-  int hogs = 2 * harts, pids[2 * NCPU], fds[2], status = -1;
+  int hogs = 2 * harts, pids[2 * NCPU], from_sleeper;
   uint64 us = 0;
-  if (pipe(fds) < 0)
-    return failed(name, "pipe failed");
   int old_policy = schedpolicy(policy);
   if (su_spawn_hogs(hogs, pids) < 0) {
-    close(fds[0]);
-    close(fds[1]);
     schedpolicy(old_policy);
     return failed(name, "fork failed");
   }
   pause(WAKELAT_SINK_TICKS);
-  int pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    wakelat_sleeper(fds[1]);
-  }
-  close(fds[1]);
-  int n = read(fds[0], &us, sizeof(us)); // end of file if the sleeper failed
-  close(fds[0]);
-  if (pid > 0)
-    wait(&status);
+  int pid = tl_fork_piped(&from_sleeper);
+  if (pid == 0)
+    wakelat_sleeper(stdout);
+  int n = read(from_sleeper, &us, sizeof(us)); // end of file if the sleeper failed
+  close(from_sleeper);
+  int status = tl_reap(pid);
   su_kill_all(hogs, pids);
   schedpolicy(old_policy);
   if (pid < 0 || n != sizeof(us) || status != 0)

@@ -20,8 +20,8 @@
 #include "kernel/riscv.h"
 #include "kernel/fcntl.h"
 #include "kernel/stat.h"
-#include "kernel/memstat.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define BIGFORK_PERCENT 60            // share of free memory the bigfork heap uses
 #define BIGFORK_CHILD_WRITES 16       // pages the bigfork child writes (copies)
@@ -37,55 +37,10 @@
 #define TAG_MULTIPLIER 2654435761UL   // spreads page_tag's values (any odd number)
 #define TAG_OFFSET 17                 // so that page 0's tag is not 0
 #define LETTERS 26                    // the file pattern cycles through A..Z
-#define CHILD_OK 0
-#define CHILD_BAD 1
 
 static char area[SHARED_PAGES * PGSIZE]; // bss: becomes copy-on-write at fork
-static struct memstat mstat;
-static const char *current; // the case running, for messages
 static const char file_name[] = "cowtest.tmp";
 static const char message[] = "through the pipe";
-
-// Print "cowtest CASE: FAILED (why)". Returns -1 for the caller to return.
-static int
-fail(const char *why)
-{
-  printf("cowtest %s: FAILED (%s)\n", current, why);
-  return -1;
-}
-
-// Free pages, with per-hart caches drained so the count is exact; -1 if
-// memstat fails.
-static int64
-free_pages(void)
-{
-  if (memstat(&mstat, MEMSTAT_DRAIN) < 0)
-    return -1;
-  return mstat.free_pages;
-}
-
-// Wait for child pid (the only child); returns 0 if it exited with
-// CHILD_OK.
-static int
-child_ok(int pid)
-{
-  int status = -1;
-  return pid > 0 && wait(&status) == pid && status == CHILD_OK ? 0 : -1;
-}
-
-// Wait for all n children, in any order; returns 0 if every one exited
-// with CHILD_OK.
-static int
-children_ok(int n)
-{
-  int bad = 0;
-  for (int i = 0; i < n; i++) {
-    int status = -1;
-    if (wait(&status) < 0 || status != CHILD_OK)
-      bad++;
-  }
-  return bad ? -1 : 0;
-}
 
 // The value bigfork stores in page i of its heap.
 static uint64
@@ -112,45 +67,45 @@ static void
 bigfork_child(uint64 *heap, uint64 npages, int64 free_before)
 {
   uint64 words = PGSIZE / sizeof(uint64);
-  int64 free_now = free_pages();
+  int64 free_now = tl_free_pages();
   if (free_now < free_before - (int64)(npages / PTES_PER_TABLE) - FORK_SLACK_PAGES)
-    exit(fail("fork took memory for the heap: not copy-on-write?"));
+    exit(tl_fail("fork took memory for the heap: not copy-on-write?"));
   if (!heap_intact(heap, npages))
-    exit(fail("child reads wrong heap contents"));
+    exit(tl_fail("child reads wrong heap contents"));
   for (uint64 i = 0; i < BIGFORK_CHILD_WRITES; i++)
     heap[i * words] = 0;
   for (uint64 i = 0; i < BIGFORK_CHILD_WRITES; i++)
     if (heap[i * words] != 0)
-      exit(fail("child's write did not stick"));
-  exit(CHILD_OK);
+      exit(tl_fail("child's write did not stick"));
+  exit(TL_CHILD_OK);
 }
 
 // Fill most of free memory, then fork.
 static int
 test_bigfork(void)
 {
-  int64 free_start = free_pages();
+  int64 free_start = tl_free_pages();
   uint64 npages = free_start * BIGFORK_PERCENT / 100;
   uint64 words = PGSIZE / sizeof(uint64);
   uint64 *heap = (uint64 *)sbrk(npages * PGSIZE);
   if (free_start < 0 || heap == (uint64 *)-1)
-    return fail("sbrk of 60% of free memory failed");
+    return tl_fail("sbrk of 60% of free memory failed");
   for (uint64 i = 0; i < npages; i++) {
     heap[i * words] = page_tag(i);
     heap[i * words + words - 1] = ~page_tag(i);
   }
-  int64 free_before = free_pages();
+  int64 free_before = tl_free_pages();
   if (free_before > free_start - (int64)npages)
-    return fail("touching the heap did not use its pages");
+    return tl_fail("touching the heap did not use its pages");
   int pid = fork();
   if (pid < 0)
-    return fail("fork failed with 60% of memory in use: not copy-on-write?");
+    return tl_fail("fork failed with 60% of memory in use: not copy-on-write?");
   if (pid == 0)
     bigfork_child(heap, npages, free_before);
-  if (child_ok(pid) < 0)
-    return fail("child saw a problem");
+  if (tl_reap(pid) != TL_CHILD_OK)
+    return tl_fail("child saw a problem");
   if (!heap_intact(heap, npages))
-    return fail("parent's heap changed (the child's writes leaked?)");
+    return tl_fail("parent's heap changed (the child's writes leaked?)");
   return 0;
 }
 
@@ -176,7 +131,7 @@ threeway_child(char mark, int start_fd, int done_fd, int check_fd)
   int ok = read(start_fd, &c, 1) == 1;
   memset(area, mark, sizeof(area));
   ok = ok && write(done_fd, &mark, 1) == 1 && read(check_fd, &c, 1) == 1;
-  exit(ok && area_holds(mark) ? CHILD_OK : CHILD_BAD);
+  exit(ok && area_holds(mark) ? TL_CHILD_OK : TL_CHILD_FAILED);
 }
 
 // Three processes write the same copy-on-write pages at once; then each
@@ -188,7 +143,7 @@ test_threeway(void)
   char c;
   memset(area, '.', sizeof(area));
   if (pipe(start) < 0 || pipe(done) < 0 || pipe(check) < 0)
-    return fail("pipe failed");
+    return tl_fail("pipe failed");
   for (int i = 0; i < NWRITERS - 1; i++)
     if (fork() == 0)
       threeway_child('a' + i, start[0], done[1], check[0]);
@@ -200,9 +155,9 @@ test_threeway(void)
   int mine = area_holds('P'); // everybody has written
   for (int i = 0; i < NWRITERS - 1; i++)
     write(check[1], "c", 1); // now the children check
-  int result = mine ? 0 : fail("the parent sees another writer's data");
-  if (children_ok(NWRITERS - 1) < 0 && result == 0)
-    result = fail("a child sees another writer's data");
+  int result = mine ? 0 : tl_fail("the parent sees another writer's data");
+  if (tl_reap_ok(NWRITERS - 1) != NWRITERS - 1 && result == 0)
+    result = tl_fail("a child sees another writer's data");
   for (int i = 0; i < 2; i++) {
     close(start[i]);
     close(done[i]);
@@ -248,16 +203,6 @@ read_file_into_area(void)
   return 1;
 }
 
-// Are area[from, to) all c? 1 if so.
-static int
-area_is(int from, int to, char c)
-{
-  for (int i = from; i < to; i++)
-    if (area[i] != c)
-      return 0;
-  return 1;
-}
-
 // Child side of copyout: pipe() and fstat() into copy-on-write pages,
 // read() from the pipe into one; the parent's file read must not show.
 static void
@@ -267,18 +212,18 @@ copyout_child(int from_parent)
   static struct stat st; // bss: copy-on-write
   int n = read(from_parent, area + MSG_AT, sizeof(message));
   if (n != sizeof(message) || strcmp(area + MSG_AT, message) != 0)
-    exit(fail("child: read from a pipe into a COW page went wrong"));
-  if (!area_is(FILE_AT, FILE_AT + FILE_BYTES, 'x'))
-    exit(fail("child sees the parent's read() data"));
+    exit(tl_fail("child: read from a pipe into a COW page went wrong"));
+  if (!tl_all_bytes(area + FILE_AT, FILE_BYTES, 'x'))
+    exit(tl_fail("child sees the parent's read() data"));
   int fd = open(file_name, O_RDONLY);
   if (pipe(fds) < 0 || fds[0] < 0 || fds[1] < 0 || fstat(fd, &st) < 0 || st.size != FILE_BYTES)
-    exit(fail("child: pipe()/fstat() into COW pages failed"));
+    exit(tl_fail("child: pipe()/fstat() into COW pages failed"));
   close(fd);
   close(fds[0]);
   close(fds[1]);
   if (!read_file_into_area())
-    exit(fail("child: read from a file into a COW page went wrong"));
-  exit(CHILD_OK);
+    exit(tl_fail("child: read from a file into a COW page went wrong"));
+  exit(TL_CHILD_OK);
 }
 
 // The kernel writes into copy-on-write pages in both processes.
@@ -288,20 +233,20 @@ test_copyout(void)
   int to_child[2];
   memset(area, 'x', sizeof(area));
   if (make_file() < 0 || pipe(to_child) < 0)
-    return fail("cannot create the file or the pipe");
+    return tl_fail("cannot create the file or the pipe");
   int pid = fork();
   if (pid == 0)
     copyout_child(to_child[0]);
   int result = 0;
   if (pid < 0)
-    result = fail("fork failed");
+    result = tl_fail("fork failed");
   else if (!read_file_into_area()) // the child still shares these pages
-    result = fail("parent: read from a file into a COW page went wrong");
+    result = tl_fail("parent: read from a file into a COW page went wrong");
   write(to_child[1], message, sizeof(message));
-  if (child_ok(pid) < 0 && result == 0)
-    result = fail("the child saw a problem");
-  if (result == 0 && !area_is(0, FILE_AT, 'x'))
-    result = fail("parent sees the child's pipe read");
+  if (tl_reap(pid) != TL_CHILD_OK && result == 0)
+    result = tl_fail("the child saw a problem");
+  if (result == 0 && !tl_all_bytes(area, FILE_AT, 'x'))
+    result = tl_fail("parent sees the child's pipe read");
   close(to_child[0]);
   close(to_child[1]);
   unlink(file_name);
@@ -319,17 +264,17 @@ race_worker(int id)
     area[PGSIZE] = round;
     int pid = fork();
     if (pid < 0)
-      exit(fail("fork failed"));
+      exit(tl_fail("fork failed"));
     if (pid == 0) {
       int seen = area[0] * 100 + area[PGSIZE];
       area[0] = area[PGSIZE] = -1; // copy the pages while the parent does
-      exit(seen == id * 100 + round ? CHILD_OK : CHILD_BAD);
+      exit(seen == id * 100 + round ? TL_CHILD_OK : TL_CHILD_FAILED);
     }
     area[PGSIZE * 2] = round; // a write in the parent while the child runs
-    if (child_ok(pid) < 0 || area[0] != id || area[PGSIZE] != round)
-      exit(fail("a child read or wrote the wrong data"));
+    if (tl_reap(pid) != TL_CHILD_OK || area[0] != id || area[PGSIZE] != round)
+      exit(tl_fail("a child read or wrote the wrong data"));
   }
-  exit(CHILD_OK);
+  exit(TL_CHILD_OK);
 }
 
 // Many forks and exits at once, from several processes, on all harts.
@@ -343,17 +288,12 @@ test_race(void)
       race_worker(i + 1);
     started += pid > 0;
   }
-  if (children_ok(started) < 0 || started != RACE_WORKERS)
-    return fail("a worker failed");
+  if (tl_reap_ok(started) != started || started != RACE_WORKERS)
+    return tl_fail("a worker failed");
   return 0;
 }
 
-struct test_case {
-  const char *name;
-  int (*run)(void); // 0 if passed, -1 (after printing why) if not
-};
-
-static struct test_case cases[] = {
+static struct tl_case cases[] = {
     {"bigfork", test_bigfork},
     {"threeway", test_threeway},
     {"copyout", test_copyout},
@@ -362,51 +302,16 @@ static struct test_case cases[] = {
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-// Run one case in a child, so that whatever it allocates goes away with
-// it. Prints the case's OK line. Returns 0 if it passed.
-static int
-run_case(struct test_case *c)
-{
-  current = c->name;
-  int pid = fork();
-  if (pid == 0)
-    exit(c->run() == 0 ? CHILD_OK : CHILD_BAD);
-  int status = -1;
-  if (pid < 0 || wait(&status) != pid)
-    return fail("fork or wait failed");
-  if (status != CHILD_OK)
-    return status == CHILD_BAD ? -1 : fail("the case's process died");
-  printf("cowtest %s: OK\n", c->name);
-  return 0;
-}
-
+// Each case runs in a child, so that whatever it allocates goes away with
+// it; then the leak check.
 int
 main(int argc, char *argv[])
 {
-  int ran = 0, failed = 0;
-  free_pages(); // the first call touches mstat; count from the second
-  int64 before = free_pages();
-  for (int i = 0; i < NCASES; i++) {
-    if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-      continue;
-    ran++;
-    failed += run_case(&cases[i]) < 0;
-  }
-  if (ran == 0) {
+  tl_set_program("cowtest");
+  int failed = tl_run_cases_leak_checked(cases, NCASES, argc > 1 ? argv[1] : 0);
+  if (failed < 0) {
     fprintf(2, "usage: cowtest [bigfork|threeway|copyout|race]\n");
     exit(1);
   }
-  current = "leak";
-  int64 after = free_pages();
-  if (before < 0 || after != before) {
-    printf("cowtest leak: FAILED (%ld free pages before, %ld after)\n", before, after);
-    failed++;
-  } else {
-    printf("cowtest leak: OK\n");
-  }
-  if (failed == 0)
-    printf("cowtest: ALL OK\n");
-  else
-    printf("cowtest: %d FAILED\n", failed);
-  exit(failed == 0 ? 0 : 1);
+  tl_finish(0, failed);
 }

@@ -11,6 +11,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define SELF "/libctest"
 #define CAPTURE_MAX 1024 // bytes of a child's output kept for a check
@@ -18,61 +19,16 @@
 #define LINES_LINEBUF 6  // ... print 6 lines when stdout is line-buffered
 #define LINES_FULLBUF 8  // ... and 8 when it is fully buffered
 #define ENV_FILL_NAME_MAX 16 // room for "LT_FILL<n>"
-#define EXEC_FAILED 99   // exit status of a child whose exec failed
 
-static int failures;
-
-// Report one check. Returns ok.
+// Run "SELF --mode arg" with what it prints captured in out
+// (NUL-terminated, at most size - 1 bytes). Returns its exit status, as
+// tl_run_capture does.
 static int
-check(const char *what, int ok, const char *why)
-{
-  if (ok)
-    printf("libctest: %s: OK\n", what);
-  else
-    printf("libctest: %s: FAILED (%s)\n", what, why);
-  failures += !ok;
-  return ok;
-}
-
-// Run argv (a program path first) in a child whose stdout is a pipe, with
-// environment envp (0: ours). Put what it prints in out (NUL-terminated,
-// at most size - 1 bytes) and its exit status in *status.
-// Returns the number of bytes read, or -1 if the pipe or fork failed.
-static int
-capture(char **argv, char **envp, char *out, int size, int *status)
-{
-  int fds[2], n, len = 0;
-
-  if (pipe(fds) < 0)
-    return -1;
-  fflush(stdout); // or the child would inherit (and print) our buffer
-  int pid = fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0) {
-    close(1);
-    dup(fds[1]);
-    close(fds[0]);
-    close(fds[1]);
-    execve(argv[0], argv, envp != 0 ? envp : environ);
-    _exit(EXEC_FAILED);
-  }
-  close(fds[1]);
-  while (len < size - 1 && (n = read(fds[0], out + len, size - 1 - len)) > 0)
-    len += n;
-  out[len] = 0;
-  close(fds[0]);
-  wait(status);
-  return len;
-}
-
-// Run "SELF --mode arg" and capture its output as capture() does.
-static int
-capture_self(char *mode, char *arg, char *out, int size, int *status)
+capture_self(char *mode, char *arg, char *out, int size)
 {
   char *argv[] = { SELF, mode, arg, 0 };
 
-  return capture(argv, 0, out, size, status);
+  return tl_run_capture(SELF, argv, 0, out, size);
 }
 
 // Returns the number of '\n' in s.
@@ -167,14 +123,13 @@ static void
 test_buffering(void)
 {
   char out[CAPTURE_MAX];
-  int status;
 
-  capture_self("--forkloop", "auto", out, sizeof(out), &status);
-  check("fork+printf into a pipe prints 8 lines (fully buffered)",
-        count_lines(out) == LINES_FULLBUF, "wrong number of lines");
-  capture_self("--forkloop", "line", out, sizeof(out), &status);
-  check("fork+printf line-buffered prints 6 lines",
-        count_lines(out) == LINES_LINEBUF, "wrong number of lines");
+  capture_self("--forkloop", "auto", out, sizeof(out));
+  tl_check("fork+printf into a pipe prints 8 lines (fully buffered)",
+           count_lines(out) == LINES_FULLBUF, "wrong number of lines");
+  capture_self("--forkloop", "line", out, sizeof(out));
+  tl_check("fork+printf line-buffered prints 6 lines", count_lines(out) == LINES_LINEBUF,
+           "wrong number of lines");
 }
 
 // exit() and return from main run the atexit handlers newest first, then
@@ -183,20 +138,16 @@ static void
 test_exit(void)
 {
   char out[CAPTURE_MAX];
-  int status;
 
-  capture_self("--ending", "exit", out, sizeof(out), &status);
-  check("exit() runs atexit handlers in reverse order, then flushes",
-        strcmp(out, "CBAmain;") == 0, out);
-  capture_self("--ending", "return", out, sizeof(out), &status);
-  check("return from main runs atexit handlers and flushes",
-        strcmp(out, "CBAmain;") == 0, out);
-  capture_self("--ending", "_exit", out, sizeof(out), &status);
-  check("_exit() loses buffered output and skips atexit handlers",
-        strcmp(out, "") == 0, out);
-  capture_self("--ending", "fflush", out, sizeof(out), &status);
-  check("fflush(stdout) writes the buffer before _exit()",
-        strcmp(out, "main;") == 0, out);
+  capture_self("--ending", "exit", out, sizeof(out));
+  tl_check("exit() runs atexit handlers in reverse order, then flushes",
+           strcmp(out, "CBAmain;") == 0, out);
+  capture_self("--ending", "return", out, sizeof(out));
+  tl_check("return from main runs atexit handlers and flushes", strcmp(out, "CBAmain;") == 0, out);
+  capture_self("--ending", "_exit", out, sizeof(out));
+  tl_check("_exit() loses buffered output and skips atexit handlers", strcmp(out, "") == 0, out);
+  capture_self("--ending", "fflush", out, sizeof(out));
+  tl_check("fflush(stdout) writes the buffer before _exit()", strcmp(out, "main;") == 0, out);
 }
 
 // snprintf formats like printf, truncates, and reports the full length.
@@ -207,11 +158,10 @@ test_snprintf(void)
   int n;
 
   n = snprintf(buf, sizeof(buf), "%d|%5s|%-3x|%c", -42, "ab", 255, 'z');
-  check("snprintf formats", n == 15 && strcmp(buf, "-42|   ab|ff |z") == 0,
-        buf);
+  tl_check("snprintf formats", n == 15 && strcmp(buf, "-42|   ab|ff |z") == 0, buf);
   n = snprintf(buf, 4, "%s", "truncated");
-  check("snprintf truncates and returns the full length",
-        n == 9 && strcmp(buf, "tru") == 0, buf);
+  tl_check("snprintf truncates and returns the full length", n == 9 && strcmp(buf, "tru") == 0,
+           buf);
 }
 
 // setenv, getenv and unsetenv in one process.
@@ -222,11 +172,11 @@ test_env_basic(void)
   ok = ok && setenv("LT_A", "two", 0) == 0 && strcmp(getenv("LT_A"), "one") == 0;
   ok = ok && setenv("LT_A", "three", 1) == 0 &&
        strcmp(getenv("LT_A"), "three") == 0;
-  check("setenv/getenv, with and without overwrite", ok, "wrong value");
+  tl_check("setenv/getenv, with and without overwrite", ok, "wrong value");
   ok = unsetenv("LT_A") == 0 && getenv("LT_A") == 0 && unsetenv("LT_A") == 0;
-  check("unsetenv removes a variable", ok, "still set");
+  tl_check("unsetenv removes a variable", ok, "still set");
   ok = setenv("", "x", 1) < 0 && setenv("A=B", "x", 1) < 0 && getenv("A") == 0;
-  check("setenv refuses bad names", ok, "accepted a bad name");
+  tl_check("setenv refuses bad names", ok, "accepted a bad name");
 }
 
 // The environment holds at most MAXENV variables (what exec can pass).
@@ -244,8 +194,7 @@ test_env_limit(void)
   int count = 0;
   for (char **e = environ; *e != 0; e++)
     count++;
-  check("setenv stops at MAXENV variables", count == MAXENV && set < MAXENV + 1,
-        "wrong count");
+  tl_check("setenv stops at MAXENV variables", count == MAXENV && set < MAXENV + 1, "wrong count");
   for (i = 0; i < MAXENV + 1; i++) {
     snprintf(name, sizeof(name), "LT_FILL%d", i);
     unsetenv(name);
@@ -266,10 +215,9 @@ test_env_fork(void)
     exit(ok ? 0 : 1);
   }
   wait(&status);
-  check("fork: the child inherits the environment", status == 0,
-        "child saw another value");
-  check("fork: the child's setenv does not change the parent",
-        strcmp(getenv("LT_FORK"), "parent") == 0, "parent's value changed");
+  tl_check("fork: the child inherits the environment", status == 0, "child saw another value");
+  tl_check("fork: the child's setenv does not change the parent",
+           strcmp(getenv("LT_FORK"), "parent") == 0, "parent's value changed");
   unsetenv("LT_FORK");
 }
 
@@ -280,19 +228,15 @@ test_env_exec(void)
   char out[CAPTURE_MAX];
   char *argv[] = { SELF, "--getenv", "LT_EXEC", 0 };
   char *envp[] = { "LT_EXEC=from-envp", 0 };
-  int status;
 
   setenv("LT_EXEC", "inherited", 1);
-  capture(argv, 0, out, sizeof(out), &status);
-  check("exec: the new program inherits environ",
-        strcmp(out, "inherited\n") == 0, out);
-  capture(argv, envp, out, sizeof(out), &status);
-  check("execve: the new program gets the envp given",
-        strcmp(out, "from-envp\n") == 0, out);
+  tl_run_capture(argv[0], argv, 0, out, sizeof(out));
+  tl_check("exec: the new program inherits environ", strcmp(out, "inherited\n") == 0, out);
+  tl_run_capture(argv[0], argv, envp, out, sizeof(out));
+  tl_check("execve: the new program gets the envp given", strcmp(out, "from-envp\n") == 0, out);
   unsetenv("LT_EXEC");
-  capture(argv, 0, out, sizeof(out), &status);
-  check("exec: an unset variable stays unset", strcmp(out, "(unset)\n") == 0,
-        out);
+  tl_run_capture(argv[0], argv, 0, out, sizeof(out));
+  tl_check("exec: an unset variable stays unset", strcmp(out, "(unset)\n") == 0, out);
 }
 
 // Run execvp("libctest", ...) in a child with PATH set to path; returns 1
@@ -301,25 +245,19 @@ static int
 execvp_works(const char *path)
 {
   char out[CAPTURE_MAX];
-  int fds[2], n;
+  int from_child;
 
-  pipe(fds);
-  fflush(stdout);
-  if (fork() == 0) {
+  int pid = tl_fork_piped(&from_child);
+  if (pid == 0) {
     char *argv[] = { "libctest", "--getenv", "LT_PATH", 0 };
-    close(1);
-    dup(fds[1]);
-    close(fds[0]);
-    close(fds[1]);
     setenv("PATH", path, 1);
     execvp(argv[0], argv);
-    _exit(1);
+    _exit(TL_EXEC_FAILED);
   }
-  close(fds[1]);
-  n = read(fds[0], out, sizeof(out) - 1);
-  out[n > 0 ? n : 0] = 0;
-  close(fds[0]);
-  wait(0);
+  int n = tl_read_all(from_child, out, sizeof(out) - 1);
+  out[n] = 0;
+  close(from_child);
+  tl_reap(pid);
   return strcmp(out, "seen\n") == 0;
 }
 
@@ -328,10 +266,10 @@ static void
 test_execvp(void)
 {
   setenv("LT_PATH", "seen", 1);
-  check("execvp finds a program through PATH=/nonexistent:/",
-        execvp_works("/nonexistent:/"), "not run");
-  check("execvp fails when PATH has no such program",
-        !execvp_works("/nonexistent"), "ran anyway");
+  tl_check("execvp finds a program through PATH=/nonexistent:/", execvp_works("/nonexistent:/"),
+           "not run");
+  tl_check("execvp fails when PATH has no such program", !execvp_works("/nonexistent"),
+           "ran anyway");
   unsetenv("LT_PATH");
 }
 
@@ -348,6 +286,7 @@ main(int argc, char *argv[])
     mode_getenv(argv[2]);
     return 0;
   }
+  tl_set_program("libctest");
   test_buffering();
   test_exit();
   test_snprintf();
@@ -356,9 +295,5 @@ main(int argc, char *argv[])
   test_env_fork();
   test_env_exec();
   test_execvp();
-  if (failures == 0)
-    printf("libctest: ALL OK\n");
-  else
-    printf("libctest: %d FAILED\n", failures);
-  return failures == 0 ? 0 : 1;
+  tl_finish(0, tl_failures());
 }

@@ -12,6 +12,7 @@
 
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define ALIGN 16              // malloc's promised alignment
 #define SLOTS 256             // live blocks at most during the stress
@@ -25,26 +26,12 @@
 #define HUGE_REQUEST 0xf0000000u // more than sbrk can ever give
 #define SEED 12345
 
-static int failures;
-
 static struct {
   char *p;
   uint size;
 } slot[SLOTS];
 
 static uint64 rng_state = SEED;
-
-// Report one check. Returns ok.
-static int
-check(const char *what, int ok, const char *why)
-{
-  if (ok)
-    printf("malloctest: %s: OK\n", what);
-  else
-    printf("malloctest: %s: FAILED (%s)\n", what, why);
-  failures += !ok;
-  return ok;
-}
 
 // A small pseudo-random number generator (xorshift64).
 static uint
@@ -158,19 +145,18 @@ test_stress_and_leaks(void)
   char *start = sbrk(0), *peak, *end;
   char why[MSG_MAX];
 
-  check("random stress keeps every block's contents", stress(&peak),
-        "a block was damaged or malloc failed");
+  tl_check("random stress keeps every block's contents", stress(&peak),
+           "a block was damaged or malloc failed");
   malloc_getstats(&st);
-  check("after freeing everything no block is in use",
-        st.used_blocks == 0 && st.used_bytes == 0, "stats show blocks in use");
+  tl_check("after freeing everything no block is in use", st.used_blocks == 0 && st.used_bytes == 0,
+           "stats show blocks in use");
   end = sbrk(0);
   snprintf(why, sizeof(why), "break went from %p up to %p, back to %p",
            start, peak, end);
   printf("malloctest: (%s)\n", why);
-  check("the stress grew the heap (a meaningful leak check)",
-        peak - start >= MIN_PEAK, why);
-  check("freed memory goes back to the kernel: sbrk(0) returns near the start",
-        end - start <= LEAK_SLACK, why);
+  tl_check("the stress grew the heap (a meaningful leak check)", peak - start >= MIN_PEAK, why);
+  tl_check("freed memory goes back to the kernel: sbrk(0) returns near the start",
+           end - start <= LEAK_SLACK, why);
 }
 
 // Basic promises: alignment, free(0), calloc zeroes, huge requests fail.
@@ -186,10 +172,9 @@ test_basics(void)
   }
   for (int i = 0; i < 8; i++)
     free(p[i]);
-  check("malloc returns 16-byte aligned blocks of every size", ok,
-        "misaligned or null");
+  tl_check("malloc returns 16-byte aligned blocks of every size", ok, "misaligned or null");
   free(0);
-  check("free(0) does nothing", 1, "");
+  tl_check("free(0) does nothing", 1, "");
   char *z = malloc(300);
   memset(z, 0x5a, 300);
   free(z);
@@ -198,11 +183,10 @@ test_basics(void)
   for (int i = 0; ok && i < 300; i++)
     ok = z[i] == 0;
   free(z);
-  check("calloc returns zeroed memory", ok, "not zero");
-  check("calloc detects nmemb * size overflow", calloc(0x10000, 0x10001) == 0,
-        "returned a block");
-  check("malloc of an impossible size returns 0", malloc(HUGE_REQUEST) == 0,
-        "returned a block");
+  tl_check("calloc returns zeroed memory", ok, "not zero");
+  tl_check("calloc detects nmemb * size overflow", calloc(0x10000, 0x10001) == 0,
+           "returned a block");
+  tl_check("malloc of an impossible size returns 0", malloc(HUGE_REQUEST) == 0, "returned a block");
 }
 
 // realloc keeps contents across small -> large -> small, and the edge
@@ -218,8 +202,8 @@ test_realloc(void)
   ok = ok && p != 0 && strcmp(p, "kestrel!!") == 0;
   p = realloc(p, 20);
   ok = ok && p != 0 && strcmp(p, "kestrel!!") == 0;
-  check("realloc keeps the contents while moving the block", ok, "changed");
-  check("realloc(p, 0) frees and returns 0", realloc(p, 0) == 0, "non-zero");
+  tl_check("realloc keeps the contents while moving the block", ok, "changed");
+  tl_check("realloc(p, 0) frees and returns 0", realloc(p, 0) == 0, "non-zero");
 }
 
 // Call free(p) (twice if twice is set) with fd 2 redirected into a pipe;
@@ -273,31 +257,28 @@ test_double_free(void)
   for (int i = 0; i < 2; i++) {
     char *p = malloc(sizes[i]);
     free_capturing_stderr(p, 1, msg, sizeof(msg));
-    check(i == 0 ? "double free of a small block is reported with its address"
-                 : "double free of a large block is reported with its address",
-          reports(msg, p, "double free"), msg);
+    tl_check(i == 0 ? "double free of a small block is reported with its address"
+                    : "double free of a large block is reported with its address",
+             reports(msg, p, "double free"), msg);
     char *a = malloc(sizes[i]), *b = malloc(sizes[i]);
-    check(i == 0 ? "after a double free, two mallocs give two blocks (small)"
-                 : "after a double free, two mallocs give two blocks (large)",
-          a != 0 && b != 0 && a != b, "the same block twice");
+    tl_check(i == 0 ? "after a double free, two mallocs give two blocks (small)"
+                    : "after a double free, two mallocs give two blocks (large)",
+             a != 0 && b != 0 && a != b, "the same block twice");
     free(a);
     free(b);
   }
   free_capturing_stderr(&local, 0, msg, sizeof(msg));
-  check("free of a pointer malloc never returned is reported",
-        reports(msg, &local, "not a block from malloc"), msg);
+  tl_check("free of a pointer malloc never returned is reported",
+           reports(msg, &local, "not a block from malloc"), msg);
 }
 
 int
 main(void)
 {
+  tl_set_program("malloctest");
   test_basics();
   test_realloc();
   test_double_free();
   test_stress_and_leaks();
-  if (failures == 0)
-    printf("malloctest: ALL OK\n");
-  else
-    printf("malloctest: %d FAILED\n", failures);
-  return failures == 0 ? 0 : 1;
+  tl_finish(0, tl_failures());
 }

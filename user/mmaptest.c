@@ -32,9 +32,9 @@
 #include "kernel/riscv.h"
 #include "kernel/fcntl.h"
 #include "kernel/stat.h"
-#include "kernel/memstat.h"
 #include "kernel/vmregion.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define ANON_PRIVATE (MAP_PRIVATE | MAP_ANONYMOUS)
@@ -56,26 +56,14 @@
 #define LETTERS 26                         // test files hold the letters a..z
 #define PATTERN_STEP 7                     // the pattern moves this many letters per byte
 #define SEED_STEP 3                        // and each seed starts this many letters on
-#define CHILD_OK 0
-#define CHILD_BAD 1
-#define CHILD_SURVIVED 2 // a child whose bad access did not fault
-#define NO_CHILD (-2)    // child_status() found no child to wait for
-#define KILLED (-1)      // exit status of a process the kernel killed
+#define CHILD_SURVIVED 2                   // a child whose bad access did not fault
+#define NO_CHILD (-2)                      // child_status() found no child to wait for
+#define KILLED (-1)                        // exit status of a process the kernel killed
 
 int main(int argc, char *argv[]); // badargs tries to munmap its code
 
-static const char *current; // the case running, for messages
-static struct memstat mstat;
 static struct vmregion regions[MAX_REGIONS];
 static char io[PGSIZE];
-
-// Print "mmaptest CASE: FAILED (why)". Returns -1.
-static int
-fail(const char *why)
-{
-  printf("mmaptest %s: FAILED (%s)\n", current, why);
-  return -1;
-}
 
 // The byte at offset off of a test file made with seed.
 static char
@@ -110,16 +98,6 @@ matches(const char *p, uint64 off, int n, int seed)
 {
   for (int i = 0; i < n; i++)
     if (p[i] != pattern(off + i, seed))
-      return 0;
-  return 1;
-}
-
-// Are the n bytes at p all c? 1 if so.
-static int
-all_are(const char *p, int n, char c)
-{
-  for (int i = 0; i < n; i++)
-    if (p[i] != c)
       return 0;
   return 1;
 }
@@ -167,7 +145,8 @@ resident(void *addr)
 }
 
 // Touch addr (load, or store if `store`) in a child. Returns the
-// child's exit status: KILLED if the kernel killed it.
+// child's exit status: KILLED if the kernel killed it (TL_NO_STATUS if
+// fork or wait failed).
 static int
 touch_in_child(char *addr, int store)
 {
@@ -179,10 +158,7 @@ touch_in_child(char *addr, int store)
       (void)*(volatile char *)addr;
     exit(CHILD_SURVIVED);
   }
-  int status = CHILD_OK;
-  if (pid < 0 || wait(&status) != pid)
-    return CHILD_OK;
-  return status;
+  return tl_reap(pid);
 }
 
 // Wait for the only child; returns its exit status (or NO_CHILD).
@@ -217,21 +193,21 @@ test_ro_private(void)
   const char *f = "mt-ro";
   int size = 2 * PGSIZE + 500;
   if (make_file(f, size, 1) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   char *p = map_file(f, O_RDONLY, 3 * PGSIZE, PROT_READ, MAP_PRIVATE, 0);
   char *q = map_file(f, O_RDONLY, PGSIZE, PROT_READ, MAP_PRIVATE, PGSIZE);
   if (p == MAP_FAILED || q == MAP_FAILED)
-    return fail("mmap of a read-only file failed");
+    return tl_fail("mmap of a read-only file failed");
   if (!matches(p, 0, size, 1))
-    return fail("the map does not show the file's bytes");
-  if (!all_are(p + size, 3 * PGSIZE - size, 0))
-    return fail("bytes past the end of the file are not zero");
+    return tl_fail("the map does not show the file's bytes");
+  if (!tl_all_bytes(p + size, 3 * PGSIZE - size, 0))
+    return tl_fail("bytes past the end of the file are not zero");
   if (!matches(q, PGSIZE, PGSIZE, 1))
-    return fail("a map at offset PGSIZE shows the wrong bytes");
+    return tl_fail("a map at offset PGSIZE shows the wrong bytes");
   if (touch_in_child(p + PGSIZE, 1) != KILLED)
-    return fail("a write to a read-only map did not kill");
+    return tl_fail("a write to a read-only map did not kill");
   if (munmap(p, 3 * PGSIZE) < 0 || munmap(q, PGSIZE) < 0)
-    return fail("munmap failed");
+    return tl_fail("munmap failed");
   unlink(f);
   return 0;
 }
@@ -243,27 +219,27 @@ test_private_write(void)
 {
   const char *f = "mt-pw";
   if (make_file(f, 2 * PGSIZE, 2) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   char *p = map_file(f, O_RDWR, 2 * PGSIZE, RW, MAP_PRIVATE, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   p[0] = '#';
   p[PGSIZE + 5] = '#';
   char *q = map_file(f, O_RDWR, 2 * PGSIZE, RW, MAP_PRIVATE, 0);
   if (q == MAP_FAILED || q[0] != pattern(0, 2) || q[PGSIZE + 5] != pattern(PGSIZE + 5, 2))
-    return fail("a second private map sees the first one's writes");
+    return tl_fail("a second private map sees the first one's writes");
   if (p[0] != '#' || !matches(p + 1, 1, PGSIZE + 4, 2))
-    return fail("the private map does not hold its own writes");
+    return tl_fail("the private map does not hold its own writes");
   if (fork() == 0) { // a child writes its copy and exits without munmap
     p[1] = '#';
-    exit(CHILD_OK);
+    exit(TL_CHILD_OK);
   }
   child_status();
   if (munmap(p, 2 * PGSIZE) < 0 || munmap(q, 2 * PGSIZE) < 0)
-    return fail("munmap failed");
+    return tl_fail("munmap failed");
   if (read_at(f, 0) != PGSIZE || !matches(io, 0, PGSIZE, 2) || read_at(f, PGSIZE) != PGSIZE ||
       !matches(io, PGSIZE, PGSIZE, 2))
-    return fail("a private map's writes reached the file");
+    return tl_fail("a private map's writes reached the file");
   unlink(f);
   return 0;
 }
@@ -276,19 +252,19 @@ test_ro_shared(void)
 {
   const char *f = "mt-rs";
   if (make_file(f, PGSIZE, 3) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   if (map_file(f, O_RDONLY, PGSIZE, RW, MAP_SHARED, 0) != MAP_FAILED)
-    return fail("shared writable map of a read-only fd was allowed");
+    return tl_fail("shared writable map of a read-only fd was allowed");
   if (map_file(f, O_WRONLY, PGSIZE, PROT_READ, MAP_SHARED, 0) != MAP_FAILED)
-    return fail("map of a write-only fd was allowed");
+    return tl_fail("map of a write-only fd was allowed");
   char *p = map_file(f, O_RDONLY, PGSIZE, PROT_READ, MAP_SHARED, 0);
   char *q = map_file(f, O_RDONLY, PGSIZE, RW, MAP_PRIVATE, 0);
   if (p == MAP_FAILED || q == MAP_FAILED)
-    return fail("read-only shared or writable private map was refused");
+    return tl_fail("read-only shared or writable private map was refused");
   if (mprotect(p, PGSIZE, RW) != -1)
-    return fail("mprotect made a read-only file's shared map writable");
+    return tl_fail("mprotect made a read-only file's shared map writable");
   if (!matches(p, 0, PGSIZE, 3))
-    return fail("the shared map shows the wrong bytes");
+    return tl_fail("the shared map shows the wrong bytes");
   munmap(p, PGSIZE);
   munmap(q, PGSIZE);
   unlink(f);
@@ -304,24 +280,24 @@ test_writeback(void)
   const char *f = "mt-wb";
   int size = 2 * PGSIZE + 300;
   if (make_file(f, size, 4) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   char *p = map_file(f, O_RDWR, 3 * PGSIZE, RW, MAP_SHARED, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   p[10] = '!';                              // page 0
   p[size - 1] = '!';                        // the file's last byte, on page 2
   memset(p + size, 'Z', 3 * PGSIZE - size); // past the end of the file
   if (munmap(p, 3 * PGSIZE) < 0)
-    return fail("munmap failed");
+    return tl_fail("munmap failed");
   if (file_size(f) != size)
-    return fail("the file's size changed");
+    return tl_fail("the file's size changed");
   if (read_at(f, 0) != PGSIZE || io[10] != '!' || !matches(io, 0, 10, 4) ||
       !matches(io + 11, 11, PGSIZE - 11, 4))
-    return fail("page 0 was not written back correctly");
+    return tl_fail("page 0 was not written back correctly");
   if (read_at(f, PGSIZE) != PGSIZE || !matches(io, PGSIZE, PGSIZE, 4))
-    return fail("the untouched page 1 changed");
+    return tl_fail("the untouched page 1 changed");
   if (read_at(f, 2 * PGSIZE) != 300 || io[299] != '!' || !matches(io, 2 * PGSIZE, 299, 4))
-    return fail("page 2 was not written back correctly");
+    return tl_fail("page 2 was not written back correctly");
   unlink(f);
   return 0;
 }
@@ -333,12 +309,12 @@ write_and_leave(const char *f, int off, const char *msg, int crash)
 {
   char *p = map_file(f, O_RDWR, PGSIZE, RW, MAP_SHARED, 0);
   if (p == MAP_FAILED)
-    exit(CHILD_BAD);
+    exit(TL_CHILD_FAILED);
   strcpy(p + off, msg);
   volatile char *null = 0;
   if (crash)
     (void)*null;
-  exit(CHILD_OK);
+  exit(TL_CHILD_OK);
 }
 
 // Exit writes a shared map's dirty pages back, also when the kernel
@@ -348,19 +324,19 @@ test_writeback_exit(void)
 {
   const char *f = "mt-we";
   if (make_file(f, PGSIZE, 5) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   if (fork() == 0)
     write_and_leave(f, 100, "written by a child", 0);
-  if (child_status() != CHILD_OK)
-    return fail("the child failed");
+  if (child_status() != TL_CHILD_OK)
+    return tl_fail("the child failed");
   if (fork() == 0)
     write_and_leave(f, 200, "written, then killed", 1);
   if (child_status() != KILLED)
-    return fail("the crashing child was not killed");
+    return tl_fail("the crashing child was not killed");
   if (read_at(f, 0) != PGSIZE || strcmp(io + 100, "written by a child") != 0)
-    return fail("dirty page not written back at exit");
+    return tl_fail("dirty page not written back at exit");
   if (strcmp(io + 200, "written, then killed") != 0)
-    return fail("dirty page not written back when the process was killed");
+    return tl_fail("dirty page not written back when the process was killed");
   unlink(f);
   return 0;
 }
@@ -373,18 +349,18 @@ test_after_munmap(void)
   const char *f = "mt-am";
   char *p = mmap(0, 2 * PGSIZE, RW, ANON_PRIVATE, -1, 0);
   if (p == MAP_FAILED || make_file(f, PGSIZE, 6) < 0)
-    return fail("mmap or file creation failed");
+    return tl_fail("mmap or file creation failed");
   char *q = map_file(f, O_RDONLY, PGSIZE, PROT_READ, MAP_PRIVATE, 0);
   if (q == MAP_FAILED)
-    return fail("mmap of the file failed");
+    return tl_fail("mmap of the file failed");
   p[0] = p[PGSIZE] = 1;
   (void)*(volatile char *)q;
   if (munmap(p, 2 * PGSIZE) < 0 || munmap(q, PGSIZE) < 0)
-    return fail("munmap failed");
+    return tl_fail("munmap failed");
   if (touch_in_child(p, 0) != KILLED || touch_in_child(p + PGSIZE, 1) != KILLED)
-    return fail("an access to unmapped anonymous memory did not kill");
+    return tl_fail("an access to unmapped anonymous memory did not kill");
   if (touch_in_child(q, 0) != KILLED)
-    return fail("an access to an unmapped file map did not kill");
+    return tl_fail("an access to an unmapped file map did not kill");
   unlink(f);
   return 0;
 }
@@ -396,31 +372,31 @@ test_lazy(void)
 {
   const char *f = "mt-lazy";
   if (make_file(f, LAZY_PAGES * PGSIZE, 7) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   struct stat st;
   int fd = open(f, O_RDONLY);
   char *p = mmap(0, LAZY_PAGES * PGSIZE, PROT_READ, MAP_PRIVATE, fd, 0);
   if (fd < 0 || fstat(fd, &st) < 0 || p == MAP_FAILED)
-    return fail("open or mmap failed");
+    return tl_fail("open or mmap failed");
   close(fd);
   struct vmregion *r = region_at(p);
   if (r == 0 || r->kind != VMREGION_FILE || r->inum != st.ino ||
       r->end - r->start != LAZY_PAGES * PGSIZE || r->prot != PROT_READ)
-    return fail("vmregions does not describe the map");
+    return tl_fail("vmregions does not describe the map");
   if (r->resident != 0)
-    return fail("pages are resident before any access");
+    return tl_fail("pages are resident before any access");
   if (!matches(p + 7 * PGSIZE + 123, 7 * PGSIZE + 123, 1, 7) || resident(p) != 1)
-    return fail("reading one page did not make exactly one page resident");
+    return tl_fail("reading one page did not make exactly one page resident");
   if (!matches(p + 7 * PGSIZE, 7 * PGSIZE, PGSIZE, 7) || resident(p) != 1)
-    return fail("re-reading the page changed the resident count");
+    return tl_fail("re-reading the page changed the resident count");
   if (!matches(p + 20 * PGSIZE, 20 * PGSIZE, PGSIZE, 7) || resident(p) != 2)
-    return fail("a second page did not make two resident pages");
+    return tl_fail("a second page did not make two resident pages");
   char *a = mmap(0, LAZY_PAGES * PGSIZE, RW, ANON_PRIVATE, -1, 0);
   if (a == MAP_FAILED || resident(a) != 0)
-    return fail("an anonymous map has resident pages before any access");
+    return tl_fail("an anonymous map has resident pages before any access");
   a[5 * PGSIZE] = 1;
   if (resident(a) != 1)
-    return fail("writing one anonymous page did not make it resident");
+    return tl_fail("writing one anonymous page did not make it resident");
   munmap(p, LAZY_PAGES * PGSIZE);
   munmap(a, LAZY_PAGES * PGSIZE);
   unlink(f);
@@ -434,29 +410,29 @@ test_two_files(void)
 {
   const char *fa = "mt-a", *fb = "mt-b";
   if (make_file(fa, 2 * PGSIZE, 8) < 0 || make_file(fb, 2 * PGSIZE, 9) < 0)
-    return fail("cannot create the files");
+    return tl_fail("cannot create the files");
   char *a = map_file(fa, O_RDWR, 2 * PGSIZE, RW, MAP_SHARED, 0);
   char *b = map_file(fb, O_RDWR, 2 * PGSIZE, RW, MAP_SHARED, 0);
   if (a == MAP_FAILED || b == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   if ((a < b && a + 2 * PGSIZE > b) || (b < a && b + 2 * PGSIZE > a))
-    return fail("the two maps overlap");
+    return tl_fail("the two maps overlap");
   struct vmregion *ra = region_at(a);
   uint32 inum_a = ra ? ra->inum : 0;
   struct vmregion *rb = region_at(b);
   if (ra == 0 || rb == 0 || inum_a == rb->inum)
-    return fail("vmregions does not show two files");
+    return tl_fail("vmregions does not show two files");
   for (int pg = 1; pg >= 0; pg--) // interleaved accesses
     if (!matches(b + pg * PGSIZE, pg * PGSIZE, PGSIZE, 9) ||
         !matches(a + pg * PGSIZE, pg * PGSIZE, PGSIZE, 8))
-      return fail("a map shows the wrong file's bytes");
+      return tl_fail("a map shows the wrong file's bytes");
   a[0] = 'A';
   b[0] = 'B';
   if (munmap(a, 2 * PGSIZE) < 0 || !matches(b + 1, 1, 2 * PGSIZE - 1, 9))
-    return fail("unmapping one file disturbed the other");
+    return tl_fail("unmapping one file disturbed the other");
   munmap(b, 2 * PGSIZE);
   if (read_at(fa, 0) != PGSIZE || io[0] != 'A' || read_at(fb, 0) != PGSIZE || io[0] != 'B')
-    return fail("the writes did not reach their own files");
+    return tl_fail("the writes did not reach their own files");
   unlink(fa);
   unlink(fb);
   return 0;
@@ -470,23 +446,23 @@ test_fork_shared(void)
 {
   const char *f = "mt-fs";
   if (make_file(f, 2 * PGSIZE, 10) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   char *p = map_file(f, O_RDWR, 2 * PGSIZE, RW, MAP_SHARED, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   (void)*(volatile char *)p; // page 0 resident at fork, page 1 not
   if (fork() == 0) {
     strcpy(p + 10, "child page 0");
     strcpy(p + PGSIZE + 10, "child page 1");
-    exit(CHILD_OK);
+    exit(TL_CHILD_OK);
   }
-  if (child_status() != CHILD_OK)
-    return fail("the child failed");
+  if (child_status() != TL_CHILD_OK)
+    return tl_fail("the child failed");
   if (strcmp(p + 10, "child page 0") != 0 || strcmp(p + PGSIZE + 10, "child page 1") != 0)
-    return fail("the child's writes to a shared map are not visible");
+    return tl_fail("the child's writes to a shared map are not visible");
   munmap(p, 2 * PGSIZE);
   if (read_at(f, PGSIZE) != PGSIZE || strcmp(io + 10, "child page 1") != 0)
-    return fail("the child's writes did not reach the file");
+    return tl_fail("the child's writes did not reach the file");
   unlink(f);
   return 0;
 }
@@ -498,24 +474,24 @@ test_fork_private(void)
 {
   const char *f = "mt-fp";
   if (make_file(f, 2 * PGSIZE, 11) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   char *p = map_file(f, O_RDWR, 2 * PGSIZE, RW, MAP_PRIVATE, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   p[0] = 'P'; // page 0 private and written at fork, page 1 untouched
   if (fork() == 0) {
     int inherited = p[0] == 'P' && matches(p + PGSIZE, PGSIZE, PGSIZE, 11);
     p[0] = 'C';
     p[PGSIZE] = 'C';
-    exit(inherited ? CHILD_OK : CHILD_BAD);
+    exit(inherited ? TL_CHILD_OK : TL_CHILD_FAILED);
   }
-  if (child_status() != CHILD_OK)
-    return fail("the child did not inherit the private map's contents");
+  if (child_status() != TL_CHILD_OK)
+    return tl_fail("the child did not inherit the private map's contents");
   if (p[0] != 'P' || !matches(p + PGSIZE, PGSIZE, PGSIZE, 11))
-    return fail("the child's writes to a private map are visible");
+    return tl_fail("the child's writes to a private map are visible");
   munmap(p, 2 * PGSIZE);
   if (read_at(f, 0) != PGSIZE || !matches(io, 0, PGSIZE, 11))
-    return fail("a private map's writes reached the file");
+    return tl_fail("a private map's writes reached the file");
   unlink(f);
   return 0;
 }
@@ -529,17 +505,17 @@ test_fork_cold(void)
   const char *f = "mt-cold", *evict = "mt-evict";
   if (make_file(f, COLD_PAGES * PGSIZE, 14) < 0 ||
       make_file(evict, COLD_PAGES * PGSIZE, 15) < 0) // pushes f out of the cache
-    return fail("cannot create the files");
+    return tl_fail("cannot create the files");
   char *p = map_file(f, O_RDWR, COLD_PAGES * PGSIZE, RW, MAP_SHARED, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   int pid = fork(); // shares every page of p, so it must read them all now
   if (pid == 0)
-    exit(matches(p, 0, COLD_PAGES * PGSIZE, 14) ? CHILD_OK : CHILD_BAD);
-  if (pid < 0 || child_status() != CHILD_OK)
-    return fail("the child does not see the file through the shared map");
+    exit(matches(p, 0, COLD_PAGES * PGSIZE, 14) ? TL_CHILD_OK : TL_CHILD_FAILED);
+  if (pid < 0 || child_status() != TL_CHILD_OK)
+    return tl_fail("the child does not see the file through the shared map");
   if (!matches(p, 0, COLD_PAGES * PGSIZE, 14))
-    return fail("the parent does not see the file through the shared map");
+    return tl_fail("the parent does not see the file through the shared map");
   munmap(p, COLD_PAGES * PGSIZE);
   unlink(f);
   unlink(evict);
@@ -557,26 +533,26 @@ test_anon_shared(void)
   char *p = mmap(0, 2 * PGSIZE, RW, ANON_SHARED, -1, 0);
   char *priv = mmap(0, PGSIZE, RW, ANON_PRIVATE, -1, 0);
   if (p == MAP_FAILED || priv == MAP_FAILED || pipe(ping) < 0 || pipe(pong) < 0)
-    return fail("mmap or pipe failed");
-  if (!all_are(p, 2 * PGSIZE, 0))
-    return fail("anonymous memory is not zero");
+    return tl_fail("mmap or pipe failed");
+  if (!tl_all_bytes(p, 2 * PGSIZE, 0))
+    return tl_fail("anonymous memory is not zero");
   if (fork() == 0) {
     strcpy(p + PGSIZE + 7, "hello parent");
     priv[0] = 'c';
     write(pong[1], "x", 1);
     read(ping[0], &c, 1); // the parent has answered in page 0
-    exit(strcmp(p + 3, "hello child") == 0 ? CHILD_OK : CHILD_BAD);
+    exit(strcmp(p + 3, "hello child") == 0 ? TL_CHILD_OK : TL_CHILD_FAILED);
   }
   read(pong[0], &c, 1);
   int seen = strcmp(p + PGSIZE + 7, "hello parent") == 0;
   strcpy(p + 3, "hello child");
   write(ping[1], "x", 1);
-  if (child_status() != CHILD_OK)
-    return fail("the child does not see the parent's write");
+  if (child_status() != TL_CHILD_OK)
+    return tl_fail("the child does not see the parent's write");
   if (!seen)
-    return fail("the parent does not see the child's write");
+    return tl_fail("the parent does not see the child's write");
   if (priv[0] != 0)
-    return fail("a private anonymous page was shared");
+    return tl_fail("a private anonymous page was shared");
   munmap(p, 2 * PGSIZE);
   munmap(priv, PGSIZE);
   return 0;
@@ -588,18 +564,18 @@ partial_anon(void)
 {
   char *p = mmap(0, 3 * PGSIZE, RW, ANON_PRIVATE, -1, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   for (int i = 0; i < 3; i++)
     p[i * PGSIZE] = 'a' + i;
   if (munmap(p + PGSIZE, PGSIZE) < 0)
-    return fail("munmap of the middle page failed");
+    return tl_fail("munmap of the middle page failed");
   if (p[0] != 'a' || p[2 * PGSIZE] != 'c')
-    return fail("the ends lost their data");
+    return tl_fail("the ends lost their data");
   p[1] = p[2 * PGSIZE + 1] = 'w';
   if (resident(p) != 1 || resident(p + 2 * PGSIZE) != 1)
-    return fail("vmregions does not show two one-page regions");
+    return tl_fail("vmregions does not show two one-page regions");
   if (touch_in_child(p + PGSIZE, 0) != KILLED)
-    return fail("the hole did not kill");
+    return tl_fail("the hole did not kill");
   munmap(p, 3 * PGSIZE);
   return 0;
 }
@@ -611,21 +587,21 @@ partial_file(void)
 {
   const char *f = "mt-part";
   if (make_file(f, 4 * PGSIZE, 12) < 0)
-    return fail("cannot create the file");
+    return tl_fail("cannot create the file");
   char *p = map_file(f, O_RDWR, 4 * PGSIZE, RW, MAP_SHARED, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   p[PGSIZE] = '1'; // dirty page 1 is written back when it is unmapped
   if (munmap(p + PGSIZE, PGSIZE) < 0 || munmap(p, PGSIZE) < 0)
-    return fail("munmap of part of a file map failed");
+    return tl_fail("munmap of part of a file map failed");
   if (!matches(p + 2 * PGSIZE, 2 * PGSIZE, 2 * PGSIZE, 12))
-    return fail("the rest of the map shows the wrong file offsets");
+    return tl_fail("the rest of the map shows the wrong file offsets");
   p[3 * PGSIZE] = '3';
   if (munmap(p + 2 * PGSIZE, 2 * PGSIZE) < 0)
-    return fail("munmap of the rest failed");
+    return tl_fail("munmap of the rest failed");
   if (read_at(f, PGSIZE) != PGSIZE || io[0] != '1' || read_at(f, 3 * PGSIZE) != PGSIZE ||
       io[0] != '3' || !matches(io + 1, 3 * PGSIZE + 1, PGSIZE - 1, 12))
-    return fail("pieces were written back at the wrong offsets");
+    return tl_fail("pieces were written back at the wrong offsets");
   unlink(f);
   return 0;
 }
@@ -662,7 +638,7 @@ mmap_bad_calls(int fd, int pipe_fd)
   for (int i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
     if (calls[i].result != MAP_FAILED) {
       printf("mmaptest badargs: mmap with %s returned %p\n", calls[i].what, calls[i].result);
-      return fail("a bad mmap succeeded");
+      return tl_fail("a bad mmap succeeded");
     }
   }
   return 0;
@@ -675,18 +651,18 @@ unmap_protect_bad_calls(char *p)
 {
   char *stack_page = (char *)PGROUNDDOWN((uint64)&p);
   if (munmap(p + 1, PGSIZE) != -1 || munmap(p, 0) != -1)
-    return fail("munmap of an unaligned address or of 0 bytes succeeded");
+    return tl_fail("munmap of an unaligned address or of 0 bytes succeeded");
   if (munmap((char *)main, PGSIZE) != -1 || munmap(stack_page, PGSIZE) != -1)
-    return fail("munmap of the program's text or stack succeeded");
+    return tl_fail("munmap of the program's text or stack succeeded");
   if (munmap(UNMAPPED, PGSIZE) != 0)
-    return fail("munmap of a range with nothing mapped did not return 0");
+    return tl_fail("munmap of a range with nothing mapped did not return 0");
   if (mprotect(UNMAPPED, PGSIZE, PROT_READ) != -1 || mprotect(p, 3 * PGSIZE, PROT_READ) != -1)
-    return fail("mprotect of an unmapped range succeeded");
+    return tl_fail("mprotect of an unmapped range succeeded");
   if (mprotect(p, PGSIZE, BAD_PROT) != -1 || mprotect(p + 1, PGSIZE, PROT_READ) != -1 ||
       mprotect(p, 0, PROT_READ) != -1)
-    return fail("mprotect with bad prot, address or length succeeded");
+    return tl_fail("mprotect with bad prot, address or length succeeded");
   if (mmap(p, PGSIZE, RW, ANON_PRIVATE | MAP_FIXED, -1, 0) != MAP_FAILED)
-    return fail("MAP_FIXED over an existing map succeeded");
+    return tl_fail("MAP_FIXED over an existing map succeeded");
   return 0;
 }
 
@@ -698,20 +674,20 @@ test_badargs(void)
   const char *f = "mt-bad";
   int fds[2];
   if (make_file(f, PGSIZE, 13) < 0 || pipe(fds) < 0)
-    return fail("cannot create the file or the pipe");
+    return tl_fail("cannot create the file or the pipe");
   int fd = open(f, O_RDONLY);
   char *p = mmap(0, 3 * PGSIZE, RW, ANON_PRIVATE, -1, 0);
   if (fd < 0 || p == MAP_FAILED || munmap(p + 2 * PGSIZE, PGSIZE) < 0)
-    return fail("setting up failed");
+    return tl_fail("setting up failed");
   if (mmap_bad_calls(fd, fds[0]) < 0 || unmap_protect_bad_calls(p) < 0)
     return -1;
   p[0] = 'p';
   char *fixed = mmap(FIXED_ADDR, PGSIZE, RW, ANON_PRIVATE | MAP_FIXED, -1, 0);
   if (fixed != FIXED_ADDR)
-    return fail("a good MAP_FIXED map failed");
+    return tl_fail("a good MAP_FIXED map failed");
   fixed[0] = 'f';
   if (p[0] != 'p' || munmap(fixed, PGSIZE) < 0 || munmap(p, 2 * PGSIZE) < 0)
-    return fail("the good maps do not work after the bad calls");
+    return tl_fail("the good maps do not work after the bad calls");
   close(fd);
   unlink(f);
   return 0;
@@ -724,22 +700,22 @@ test_mprotect(void)
 {
   char *p = mmap(0, 2 * PGSIZE, RW, ANON_PRIVATE, -1, 0);
   if (p == MAP_FAILED)
-    return fail("mmap failed");
+    return tl_fail("mmap failed");
   p[0] = 'a';
   if (mprotect(p, PGSIZE, PROT_READ) < 0)
-    return fail("mprotect to read-only failed");
+    return tl_fail("mprotect to read-only failed");
   if (p[0] != 'a')
-    return fail("a read-only page lost its data");
+    return tl_fail("a read-only page lost its data");
   if (touch_in_child(p, 1) != KILLED)
-    return fail("a write to a read-only page did not kill");
+    return tl_fail("a write to a read-only page did not kill");
   p[PGSIZE] = 'b'; // the second page is still writable
   if (mprotect(p, PGSIZE, PROT_NONE) < 0 || touch_in_child(p, 0) != KILLED)
-    return fail("a read of a PROT_NONE page did not kill");
+    return tl_fail("a read of a PROT_NONE page did not kill");
   if (mprotect(p, 2 * PGSIZE, RW) < 0)
-    return fail("mprotect back to read-write failed");
+    return tl_fail("mprotect back to read-write failed");
   p[0] = 'c';
   if (p[0] != 'c' || p[PGSIZE] != 'b')
-    return fail("the pages do not work after mprotect back to read-write");
+    return tl_fail("the pages do not work after mprotect back to read-write");
   munmap(p, 2 * PGSIZE);
   return 0;
 }
@@ -764,33 +740,28 @@ test_lazy_heap(void)
   char *heap = sbrk(HEAP_PAGES * PGSIZE);
   int before = heap_resident();
   if (heap == (char *)-1 || before < 0)
-    return fail("sbrk failed or there is no heap region");
+    return tl_fail("sbrk failed or there is no heap region");
   for (int i = 0; i < HEAP_PAGES / 2; i++)
-    if (!all_are(heap + i * PGSIZE, PGSIZE, 0))
-      return fail("a new heap page is not zero");
+    if (!tl_all_bytes(heap + i * PGSIZE, PGSIZE, 0))
+      return tl_fail("a new heap page is not zero");
   if (heap_resident() != before + HEAP_PAGES / 2)
-    return fail("reading heap pages did not make exactly them resident");
+    return tl_fail("reading heap pages did not make exactly them resident");
   heap[(HEAP_PAGES - 1) * PGSIZE] = 1;
   if (heap_resident() != before + HEAP_PAGES / 2 + 1)
-    return fail("writing a heap page did not make it resident");
+    return tl_fail("writing a heap page did not make it resident");
   memset(heap, 'x', HEAP_PAGES * PGSIZE);
   if (sbrk(-HEAP_PAGES * PGSIZE) == (char *)-1 || sbrk(HEAP_PAGES * PGSIZE) != heap)
-    return fail("shrinking and growing the heap again failed");
+    return tl_fail("shrinking and growing the heap again failed");
   if (heap_resident() != before)
-    return fail("pages given back with sbrk are still resident");
-  if (!all_are(heap, HEAP_PAGES * PGSIZE, 0))
-    return fail("heap pages given back and grown again are not zero");
+    return tl_fail("pages given back with sbrk are still resident");
+  if (!tl_all_bytes(heap, HEAP_PAGES * PGSIZE, 0))
+    return tl_fail("heap pages given back and grown again are not zero");
   if (sbrk(HUGE_SBRK) != (char *)-1)
-    return fail("sbrk of more than the free memory succeeded");
+    return tl_fail("sbrk of more than the free memory succeeded");
   return 0;
 }
 
-struct test_case {
-  const char *name;
-  int (*run)(void); // 0 if passed, -1 (after printing why) if not
-};
-
-static struct test_case cases[] = {
+static struct tl_case cases[] = {
     {"ro-private", test_ro_private},
     {"private-write", test_private_write},
     {"ro-shared", test_ro_shared},
@@ -811,57 +782,16 @@ static struct test_case cases[] = {
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
-// Run one case in a child, so that its maps and files go away with it.
-// Prints the case's OK line. Returns 0 if it passed.
-static int
-run_case(struct test_case *c)
-{
-  current = c->name;
-  int pid = fork();
-  if (pid == 0)
-    exit(c->run() == 0 ? CHILD_OK : CHILD_BAD);
-  int status = -1;
-  if (pid < 0 || wait(&status) != pid)
-    return fail("fork or wait failed");
-  if (status != CHILD_OK)
-    return status == CHILD_BAD ? -1 : fail("the case's process died");
-  printf("mmaptest %s: OK\n", c->name);
-  return 0;
-}
-
-// Free pages, with per-hart caches drained so the count is exact.
-static int64
-free_pages(void)
-{
-  return memstat(&mstat, MEMSTAT_DRAIN) < 0 ? -1 : (int64)mstat.free_pages;
-}
-
+// Each case runs in a child, so that its maps and files go away with it;
+// then the leak check.
 int
 main(int argc, char *argv[])
 {
-  int ran = 0, failed = 0;
-  free_pages(); // the first call touches mstat; count from the second
-  int64 before = free_pages();
-  for (int i = 0; i < NCASES; i++) {
-    if (argc > 1 && strcmp(argv[1], cases[i].name) != 0)
-      continue;
-    ran++;
-    failed += run_case(&cases[i]) < 0;
-  }
-  if (ran == 0) {
+  tl_set_program("mmaptest");
+  int failed = tl_run_cases_leak_checked(cases, NCASES, argc > 1 ? argv[1] : 0);
+  if (failed < 0) {
     fprintf(2, "mmaptest: no case named %s\n", argv[1]);
     exit(1);
   }
-  int64 after = free_pages();
-  if (before < 0 || after != before) {
-    printf("mmaptest leak: FAILED (%ld free pages before, %ld after)\n", before, after);
-    failed++;
-  } else {
-    printf("mmaptest leak: OK\n");
-  }
-  if (failed == 0)
-    printf("mmaptest: ALL OK\n");
-  else
-    printf("mmaptest: %d FAILED\n", failed);
-  exit(failed == 0 ? 0 : 1);
+  tl_finish(0, failed);
 }

@@ -25,6 +25,7 @@
 #include "kernel/procinfo.h"
 #include "user/user.h"
 #include "user/schedutil.h"
+#include "user/testlib.h"
 
 #define BOTTOM (MLFQ_LEVELS - 1) // the lowest (longest-slice) level
 #define MAX_HOGS (2 * NCPU + 2)  // CPU-bound children a case starts at most
@@ -44,17 +45,7 @@
 #define FAIR_TOLERANCE_PERCENT 25 // each share within this of the mean
 #define BUSY_PERCENT 90           // hogs' run time vs. harts * elapsed time
 
-static const char *case_name; // the case being run
-static int failures;          // checks failed so far
-static int harts;             // harts the kernel schedules on
-
-// Print one check's outcome, with detail in parentheses; count failures.
-static void
-verdict(int ok, const char *check, const char *detail)
-{
-  printf("schedtest %s: %s: %s (%s)\n", case_name, check, ok ? "OK" : "FAILED", detail);
-  failures += !ok;
-}
+static int harts; // harts the kernel schedules on
 
 // ---- interactive ----------------------------------------------------------
 //
@@ -120,7 +111,7 @@ median(uint64 *v, int n)
 }
 
 // The sleeper: WAKES rounds of pause(1), each followed by a look at its
-// own counters; then its verdicts. Exits with the number of failed checks.
+// own counters; then its checks. Exits with the number of failed checks.
 static void
 sleeper(void)
 {
@@ -133,17 +124,17 @@ sleeper(void)
     sleeper_look(&log);
   }
   if (su_procinfo_of(getpid(), &me) < 0) {
-    verdict(0, "procinfo", "cannot find itself");
-    exit(failures);
+    tl_check_detail("procinfo", 0, "cannot find itself");
+    exit(tl_failures());
   }
   snprintf(detail, sizeof(detail), "early demotions %d, lowest level %d, ran %lu us in all",
            log.early_demotions, log.worst_level, me.run_us);
-  verdict(log.early_demotions == 0, "stays at level 0", detail);
+  tl_check_detail("stays at level 0", log.early_demotions == 0, detail);
   uint64 mid = median(log.lat, log.nlat);
   snprintf(detail, sizeof(detail), "%lu wake-ups: median %lu us (limit %d), mean %lu, max %lu",
            me.nwakeups, mid, LATENCY_LIMIT_US, me.wake_latency_avg_us, me.wake_latency_max_us);
-  verdict(me.nwakeups >= WAKES && mid <= LATENCY_LIMIT_US, "wake-up latency", detail);
-  exit(failures);
+  tl_check_detail("wake-up latency", me.nwakeups >= WAKES && mid <= LATENCY_LIMIT_US, detail);
+  exit(tl_failures());
 }
 
 // A sleeper competes with 2 * harts hogs that have had time to sink.
@@ -152,7 +143,7 @@ case_interactive(void)
 {
   int hogs = 2 * harts, pids[MAX_HOGS], status = -1;
   if (su_spawn_hogs(hogs, pids) < 0) {
-    verdict(0, "fork", "cannot start the hogs");
+    tl_check_detail("fork", 0, "cannot start the hogs");
     return;
   }
   pause(SINK_TICKS);
@@ -160,9 +151,9 @@ case_interactive(void)
   if (pid == 0)
     sleeper();
   if (pid < 0 || wait(&status) != pid)
-    verdict(0, "fork", "cannot run the sleeper");
+    tl_check_detail("fork", 0, "cannot run the sleeper");
   else if (status != 0)
-    failures += status > 0 ? status : 1; // it printed its own verdicts
+    tl_count_failures(status > 0 ? status : 1); // it printed its own checks
   su_kill_all(hogs, pids);
 }
 
@@ -195,7 +186,7 @@ case_boost(void)
   int hogs = harts + 1, pids[MAX_HOGS];
   int reached_bottom[MAX_HOGS] = {0}, back_on_top[MAX_HOGS] = {0};
   if (su_spawn_hogs(hogs, pids) < 0) {
-    verdict(0, "fork", "cannot start the hogs");
+    tl_check_detail("fork", 0, "cannot start the hogs");
     return;
   }
   int start = uptime(), sank = 0, boosted = 0;
@@ -209,10 +200,10 @@ case_boost(void)
   su_kill_all(hogs, pids);
   char detail[DETAIL_LEN];
   snprintf(detail, sizeof(detail), "%d of %d hogs seen at level %d", sank, hogs, BOTTOM);
-  verdict(sank == hogs, "hogs sink", detail);
+  tl_check_detail("hogs sink", sank == hogs, detail);
   snprintf(detail, sizeof(detail), "%d of %d seen at level 0 again, in %d ticks", boosted, hogs,
            watched);
-  verdict(boosted == hogs, "boost lifts them", detail);
+  tl_check_detail("boost lifts them", boosted == hogs, detail);
 }
 
 // ---- nogaming -------------------------------------------------------------
@@ -230,7 +221,7 @@ case_nogaming(void)
     su_spin_for(spin);
     rounds++;
     if (su_procinfo_of(getpid(), &me) < 0) {
-      verdict(0, "procinfo", "cannot find itself");
+      tl_check_detail("procinfo", 0, "cannot find itself");
       return;
     }
     level = me.level;
@@ -243,7 +234,7 @@ case_nogaming(void)
            "ticks per level %lu/%lu/%lu",
            level, rounds, first_demoted, me.level_ticks[0], me.level_ticks[1],
            me.level_ticks[BOTTOM]);
-  verdict(level == BOTTOM, "sleeping before the tick is still charged", detail);
+  tl_check_detail("sleeping before the tick is still charged", level == BOTTOM, detail);
 }
 
 // ---- fair -----------------------------------------------------------------
@@ -277,11 +268,11 @@ check_shares(int hogs, uint64 *got, uint64 elapsed)
   char detail[DETAIL_LEN];
   snprintf(detail, sizeof(detail), "%d hogs: least %lu ms, most %lu ms, mean %lu ms", hogs,
            least / 1000, most / 1000, mean / 1000);
-  verdict(least + slack >= mean && most <= mean + slack, "equal shares", detail);
+  tl_check_detail("equal shares", least + slack >= mean && most <= mean + slack, detail);
   uint64 capacity = harts * elapsed;
   snprintf(detail, sizeof(detail), "hogs ran %lu ms of %d harts * %lu ms", total / 1000, harts,
            elapsed / 1000);
-  verdict(total * 100 >= capacity * BUSY_PERCENT, "harts kept busy", detail);
+  tl_check_detail("harts kept busy", total * 100 >= capacity * BUSY_PERCENT, detail);
 }
 
 // harts + 2 hogs compete for FAIR_TICKS; compare the run time each got.
@@ -291,32 +282,27 @@ case_fair(void)
   int hogs = harts + 2, pids[MAX_HOGS];
   uint64 before[MAX_HOGS], after[MAX_HOGS];
   if (su_spawn_hogs(hogs, pids) < 0) {
-    verdict(0, "fork", "cannot start the hogs");
+    tl_check_detail("fork", 0, "cannot start the hogs");
     return;
   }
-  uint64 t0 = su_now();
+  uint64 t0 = r_time();
   int ok = run_times(hogs, pids, before) == 0;
   pause(FAIR_TICKS);
-  uint64 t1 = su_now();
+  uint64 t1 = r_time();
   ok = ok && run_times(hogs, pids, after) == 0;
   su_kill_all(hogs, pids);
   if (!ok) {
-    verdict(0, "procinfo", "a hog is missing");
+    tl_check_detail("procinfo", 0, "a hog is missing");
     return;
   }
   for (int i = 0; i < hogs; i++)
     after[i] -= before[i];
-  check_shares(hogs, after, (t1 - t0) / SU_TIME_PER_US);
+  check_shares(hogs, after, (t1 - t0) / TL_TIME_PER_US);
 }
 
 // ---- main -----------------------------------------------------------------
 
-struct testcase {
-  const char *name;
-  void (*run)(void);
-};
-
-static struct testcase cases[] = {
+static struct tl_group cases[] = {
     {"interactive", case_interactive},
     {"boost", case_boost},
     {"nogaming", case_nogaming},
@@ -333,37 +319,16 @@ usage(void)
   exit(1);
 }
 
-// Is `which` a case name (or "all")?
-static int
-known_case(const char *which)
-{
-  for (int i = 0; i < NCASES; i++)
-    if (strcmp(which, cases[i].name) == 0)
-      return 1;
-  return strcmp(which, "all") == 0;
-}
-
-// Run the case(s) named `which`.
-static void
-run_cases(const char *which)
-{
-  for (int i = 0; i < NCASES; i++) {
-    if (strcmp(which, "all") != 0 && strcmp(which, cases[i].name) != 0)
-      continue;
-    case_name = cases[i].name;
-    cases[i].run();
-  }
-}
-
 int
 main(int argc, char *argv[])
 {
   int arg = 1, policy = SCHED_MLFQ;
+  tl_set_program("schedtest");
   if (arg < argc && strcmp(argv[arg], "-rr") == 0) {
     policy = SCHED_RR;
     arg++;
   }
-  if (argc - arg < 1 || argc - arg > 2 || !known_case(argv[arg]))
+  if (argc - arg < 1 || argc - arg > 2 || !tl_group_known(cases, NCASES, argv[arg]))
     usage();
   const char *which = argv[arg];
   harts = su_harts_arg(argc - arg == 2 ? argv[arg + 1] : 0);
@@ -371,11 +336,7 @@ main(int argc, char *argv[])
     harts = NCPU;
   printf("schedtest: %d harts, %s policy\n", harts, policy == SCHED_RR ? "round-robin" : "MLFQ");
   int old_policy = schedpolicy(policy);
-  run_cases(which);
+  tl_run_groups(cases, NCASES, which);
   schedpolicy(old_policy);
-  if (failures == 0)
-    printf("schedtest %s: ALL OK\n", which);
-  else
-    printf("schedtest %s: %d FAILED\n", which, failures);
-  exit(failures == 0 ? 0 : 1);
+  tl_finish(which, tl_failures());
 }

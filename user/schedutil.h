@@ -1,37 +1,29 @@
 // Helpers shared by the scheduling and synchronisation tests (schedtest,
-// semtest, spintest) and by bench's scheduling benchmark: the wall clock,
-// busy loops, CPU-bound "hog" children, the kernel's per-process counters
-// (procinfo) and the number of harts, found by watching the scheduler.
+// semtest, spintest) and by bench's scheduling benchmark: busy loops,
+// CPU-bound "hog" children, the kernel's per-process counters (procinfo)
+// and the number of harts, found by watching the scheduler. The wall clock
+// is r_time() from kernel/riscv.h (units: TL_TIME_PER_US, user/testlib.h).
 //
 // Everything is static inline so that a program pays only for what it uses.
 #pragma once
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/procinfo.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
-#define SU_TIMEBASE_HZ 10000000UL                   // rdtime frequency on QEMU virt (10 MHz)
-#define SU_TIME_PER_TICK (SU_TIMEBASE_HZ / TICK_HZ) // rdtime units per tick
-#define SU_TIME_PER_US (SU_TIMEBASE_HZ / 1000000)   // rdtime units per us
+#define SU_TIME_PER_TICK (TL_TIMEBASE_HZ / TICK_HZ) // r_time() units per clock tick
 #define SU_HART_SAMPLES 10                          // procinfo snapshots taken to count the harts
 #define SU_MAX_HARTS NCPU                           // the kernel runs on at most this many harts
 
-// The wall clock, in rdtime units since an arbitrary start.
-static inline uint64
-su_now(void)
-{
-  uint64 t;
-  asm volatile("rdtime %0" : "=r"(t));
-  return t;
-}
-
-// Keep this hart busy in user mode for `duration` rdtime units of wall
+// Keep this hart busy in user mode for `duration` r_time() units of wall
 // clock (time spent descheduled counts too).
 static inline void
 su_spin_for(uint64 duration)
 {
-  uint64 start = su_now();
-  while (su_now() - start < duration)
+  uint64 start = r_time();
+  while (r_time() - start < duration)
     ;
 }
 

@@ -31,34 +31,13 @@
 #include "kernel/procinfo.h"
 #include "user/user.h"
 #include "user/schedutil.h"
+#include "user/testlib.h"
 
 #define DETAIL_LEN 128   // bytes of a check's explanation
 #define SETTLE_TICKS 200 // longest wait for a child to block or report
-#define CHILD_FAILED 1   // exit status of a helper child that saw an error
 
-static const char *case_name; // the case being run
-static int failures;          // checks failed so far
-static int harts;             // harts the kernel schedules on
-
-// Print one check's outcome; count failures. why may be 0 when ok.
-static void
-verdict(int ok, const char *check, const char *why)
-{
-  if (ok)
-    printf("semtest %s: %s: OK\n", case_name, check);
-  else
-    printf("semtest %s: %s: FAILED (%s)\n", case_name, check, why);
-  failures += !ok;
-}
-
-// Check that a call returned `want`; the check is named after the call.
-static void
-expect_result(const char *call, int got, int want)
-{
-  char why[DETAIL_LEN];
-  snprintf(why, sizeof(why), "got %d, want %d", got, want);
-  verdict(got == want, call, why);
-}
+static int harts;             // harts the kernel schedules on (0: not yet measured)
+static const char *harts_arg; // the HARTS argument, or 0
 
 // Zeroed memory that this process and its children (forked later) share,
 // or 0 if mmap failed.
@@ -84,17 +63,6 @@ wait_until_sleeping(int pid)
     pause(1);
   }
   return -1;
-}
-
-// Reap n children; returns how many exited with status 0.
-static int
-reap(int n)
-{
-  int clean = 0, status;
-  for (int i = 0; i < n; i++)
-    if (wait(&status) >= 0 && status == 0)
-      clean++;
-  return clean;
 }
 
 // ---- buffer ---------------------------------------------------------------
@@ -153,7 +121,7 @@ producer(struct ring *r, struct ring_sems *s, int p)
 {
   for (int seq = 0; seq < ITEMS_PER_PRODUCER; seq++)
     if (ring_put(r, s, p * ITEMS_PER_PRODUCER + seq) < 0)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
   exit(0);
 }
 
@@ -170,7 +138,7 @@ consumer(struct ring *r, struct ring_sems *s)
     if (item == STOP_ITEM)
       exit(0);
     if (item < 0 || item >= ITEMS)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
     int p = item / ITEMS_PER_PRODUCER, seq = item % ITEMS_PER_PRODUCER;
     __atomic_fetch_add(&r->arrived[item], 1, __ATOMIC_RELAXED);
     if (seq <= last[p])
@@ -190,9 +158,9 @@ check_ring(struct ring *r)
     repeated += r->arrived[i] > 1;
   }
   snprintf(why, sizeof(why), "%d of %d items missing, %d more than once", missing, ITEMS, repeated);
-  verdict(missing == 0 && repeated == 0, "every item exactly once", why);
+  tl_check("every item exactly once", missing == 0 && repeated == 0, why);
   snprintf(why, sizeof(why), "%d items out of order", r->out_of_order);
-  verdict(r->out_of_order == 0, "in order", why);
+  tl_check("in order", r->out_of_order == 0, why);
 }
 
 // PRODUCERS producers and CONSUMERS consumers share a SLOTS-item ring in
@@ -203,7 +171,7 @@ case_buffer(void)
   struct ring *r = shared_alloc(sizeof(struct ring));
   struct ring_sems s = {sem_create(1), sem_create(SLOTS), sem_create(0)};
   if (r == 0 || s.mutex < 0 || s.empty < 0 || s.full < 0) {
-    verdict(0, "set-up", "mmap or sem_create failed");
+    tl_check("set-up", 0, "mmap or sem_create failed");
     return;
   }
   for (int p = 0; p < PRODUCERS; p++)
@@ -214,11 +182,11 @@ case_buffer(void)
       consumer(r, &s);
   // The first PRODUCERS children to finish are the producers: consumers
   // cannot finish before the stop items below.
-  int clean = reap(PRODUCERS);
+  int clean = tl_reap_ok(PRODUCERS);
   for (int c = 0; c < CONSUMERS; c++)
     ring_put(r, &s, STOP_ITEM);
-  clean += reap(CONSUMERS);
-  verdict(clean == PRODUCERS + CONSUMERS, "children finish", "a child failed");
+  clean += tl_reap_ok(CONSUMERS);
+  tl_check("children finish", clean == PRODUCERS + CONSUMERS, "a child failed");
   check_ring(r);
   sem_close(s.mutex);
   sem_close(s.empty);
@@ -236,20 +204,20 @@ struct counter {
 };
 
 // Add 1 to c->value `rounds` times, under semaphore `mutex` if it is not
-// -1, after waiting at the starting gate. Exits 0, or CHILD_FAILED.
+// -1, after waiting at the starting gate. Exits 0, or TL_CHILD_FAILED.
 static void
 adder(struct counter *c, int gate, int mutex, int rounds)
 {
   if (sem_wait(gate) < 0)
-    exit(CHILD_FAILED);
+    exit(TL_CHILD_FAILED);
   for (int i = 0; i < rounds; i++) {
     if (mutex >= 0 && sem_wait(mutex) < 0)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
     uint64 v = c->value; // a separate load and store: a race loses updates,
     getpid();            // the more so with a system call in between
     c->value = v + 1;
     if (mutex >= 0 && sem_post(mutex) < 0)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
   }
   exit(0);
 }
@@ -267,7 +235,7 @@ run_adders(struct counter *c, int workers, int mutex, int rounds)
       adder(c, gate, mutex, rounds);
   for (int i = 0; i < workers; i++)
     sem_post(gate); // open the gate: they start at about the same time
-  int clean = reap(workers);
+  int clean = tl_reap_ok(workers);
   sem_close(gate);
   return clean == workers ? (int64)c->value : -1;
 }
@@ -276,21 +244,23 @@ run_adders(struct counter *c, int workers, int mutex, int rounds)
 static void
 case_mutex(void)
 {
+  if (harts == 0)
+    harts = su_harts_arg(harts_arg);
   struct counter *c = shared_alloc(sizeof(struct counter));
   int mutex = sem_create(1), workers = harts + 1;
   char why[DETAIL_LEN];
   if (c == 0 || mutex < 0) {
-    verdict(0, "set-up", "mmap or sem_create failed");
+    tl_check("set-up", 0, "mmap or sem_create failed");
     return;
   }
   int64 want = (int64)workers * MUTEX_ROUNDS;
   int64 got = run_adders(c, workers, mutex, MUTEX_ROUNDS);
   snprintf(why, sizeof(why), "%d processes: counter %ld, want %ld", workers, got, want);
-  verdict(got == want, "no lost update", why);
+  tl_check("no lost update", got == want, why);
   want = (int64)workers * RACE_ROUNDS;
   got = run_adders(c, workers, -1, RACE_ROUNDS);
   printf("semtest mutex: without the semaphore: %ld of %ld updates lost\n", want - got, want);
-  verdict(got >= 0 && got < want, "without it, updates are lost", "none lost");
+  tl_check("without it, updates are lost", got >= 0 && got < want, "none lost");
   sem_close(mutex);
   munmap(c, sizeof(struct counter));
 }
@@ -309,7 +279,7 @@ static void
 waiter(struct wake_log *log, int sem, int i)
 {
   if (sem_wait(sem) < 0)
-    exit(CHILD_FAILED);
+    exit(TL_CHILD_FAILED);
   log->order[__atomic_fetch_add(&log->n, 1, __ATOMIC_SEQ_CST)] = i;
   exit(0);
 }
@@ -355,21 +325,21 @@ case_fifo(void)
   int sem = sem_create(0), pids[WAITERS], out_of_order = 0;
   char why[DETAIL_LEN];
   if (log == 0 || sem < 0 || start_waiters(log, sem, WAITERS, pids) < 0) {
-    verdict(0, "set-up", "mmap, sem_create, fork or a waiter failed");
+    tl_check("set-up", 0, "mmap, sem_create, fork or a waiter failed");
     return;
   }
   for (int i = 0; i < WAITERS; i++) {
     int woke = post_and_see(log, sem, i + 1);
     if (woke != i) {
       snprintf(why, sizeof(why), "post %d woke waiter %d, want %d", i + 1, woke, i);
-      verdict(0, "first come, first woken", why);
+      tl_check("first come, first woken", 0, why);
       out_of_order++;
     }
   }
-  int clean = reap(WAITERS);
+  int clean = tl_reap_ok(WAITERS);
   if (out_of_order == 0)
-    verdict(1, "first come, first woken", 0);
-  verdict(clean == WAITERS, "waiters finish", "a waiter failed");
+    tl_check("first come, first woken", 1, 0);
+  tl_check("waiters finish", clean == WAITERS, "a waiter failed");
   sem_close(sem);
   munmap(log, sizeof(struct wake_log));
 }
@@ -387,16 +357,16 @@ kill_two_waiters(struct wake_log *log, int sem, int *pids)
     kill(pids[victims[v]]);
   for (int v = 0; v < KILLED; v++) {
     int pid = wait(0);
-    verdict(pid == pids[victims[0]] || pid == pids[victims[1]], "killed waiters exit",
-            "another child exited first");
+    tl_check("killed waiters exit", pid == pids[victims[0]] || pid == pids[victims[1]],
+             "another child exited first");
   }
   for (int s = 0; s < KILL_WAITERS - KILLED; s++) {
     int woke = post_and_see(log, sem, s + 1);
     snprintf(why, sizeof(why), "woke waiter %d, want %d", woke, survivors[s]);
-    verdict(woke == survivors[s], "a post wakes the next live waiter", why);
+    tl_check("a post wakes the next live waiter", woke == survivors[s], why);
   }
-  verdict(reap(KILL_WAITERS - KILLED) == KILL_WAITERS - KILLED, "woken waiters finish",
-          "a waiter failed");
+  tl_check("woken waiters finish", tl_reap_ok(KILL_WAITERS - KILLED) == KILL_WAITERS - KILLED,
+           "a waiter failed");
 }
 
 // KILL_WAITERS queued waiters, two of them killed; then the posts and the
@@ -407,15 +377,15 @@ case_kill(void)
   struct wake_log *log = shared_alloc(sizeof(struct wake_log));
   int sem = sem_create(0), pids[KILL_WAITERS];
   if (log == 0 || sem < 0 || start_waiters(log, sem, KILL_WAITERS, pids) < 0) {
-    verdict(0, "set-up", "mmap, sem_create, fork or a waiter failed");
+    tl_check("set-up", 0, "mmap, sem_create, fork or a waiter failed");
     return;
   }
   kill_two_waiters(log, sem, pids);
   // Nobody waits now and the count is 0: no unit was lost or made up.
-  expect_result("sem_trywait with count 0", sem_trywait(sem), -1);
+  tl_check_eq("sem_trywait with count 0", sem_trywait(sem), -1);
   sem_post(sem);
-  expect_result("sem_trywait after a post", sem_trywait(sem), 0);
-  expect_result("sem_trywait again", sem_trywait(sem), -1);
+  tl_check_eq("sem_trywait after a post", sem_trywait(sem), 0);
+  tl_check_eq("sem_trywait again", sem_trywait(sem), -1);
   sem_close(sem);
   munmap(log, sizeof(struct wake_log));
 }
@@ -430,7 +400,7 @@ expect_bad(int id, const char *what)
   int r[4] = {sem_wait(id), sem_trywait(id), sem_post(id), sem_close(id)};
   int ok = r[0] == -1 && r[1] == -1 && r[2] == -1 && r[3] == -1;
   snprintf(name, sizeof(name), "%s id %d", what, id);
-  verdict(ok, name, "wait/trywait/post/close returned something else than -1");
+  tl_check(name, ok, "wait/trywait/post/close returned something else than -1");
 }
 
 // Fill the descriptor table: exactly NSEM creations succeed.
@@ -443,7 +413,7 @@ fill_table(void)
     if ((ids[made] = sem_create(0)) >= 0)
       made++;
   snprintf(why, sizeof(why), "%d created, want %d", made, NSEM);
-  verdict(made == NSEM, "NSEM semaphores and no more", why);
+  tl_check("NSEM semaphores and no more", made == NSEM, why);
   for (int i = 0; i < made; i++)
     sem_close(ids[i]);
 }
@@ -455,15 +425,15 @@ case_badid(void)
   expect_bad(-1, "negative");
   expect_bad(NSEM, "too large");
   int id = sem_create(2);
-  expect_result("sem_create(2)", id >= 0, 1);
+  tl_check_eq("sem_create(2)", id >= 0, 1);
   expect_bad(NSEM - 1, "never created"); // only id is open
-  expect_result("sem_create(-1)", sem_create(-1), -1);
-  expect_result("sem_trywait on 2", sem_trywait(id), 0);
-  expect_result("sem_trywait on 1", sem_trywait(id), 0);
-  expect_result("sem_trywait on 0", sem_trywait(id), -1);
-  expect_result("sem_post", sem_post(id), 0);
-  expect_result("sem_trywait after post", sem_trywait(id), 0);
-  expect_result("sem_close", sem_close(id), 0);
+  tl_check_eq("sem_create(-1)", sem_create(-1), -1);
+  tl_check_eq("sem_trywait on 2", sem_trywait(id), 0);
+  tl_check_eq("sem_trywait on 1", sem_trywait(id), 0);
+  tl_check_eq("sem_trywait on 0", sem_trywait(id), -1);
+  tl_check_eq("sem_post", sem_post(id), 0);
+  tl_check_eq("sem_trywait after post", sem_trywait(id), 0);
+  tl_check_eq("sem_close", sem_close(id), 0);
   expect_bad(id, "closed");
   fill_table();
 }
@@ -491,12 +461,12 @@ static int cleanup_ids[CLEANUP_SEMS]; // the parent's semaphores
 static int
 in_child(void (*fn)(int), int arg)
 {
-  int pid = fork(), status = -1;
+  int pid = fork();
   if (pid == 0) {
     fn(arg);
     exit(0);
   }
-  return pid > 0 && wait(&status) == pid && status == 0;
+  return tl_reap(pid) == TL_CHILD_OK;
 }
 
 // Child: create n semaphores and exit without closing them.
@@ -505,7 +475,7 @@ create_and_exit(int n)
 {
   for (int i = 0; i < n; i++)
     if (sem_create(i) < 0)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
 }
 
 // Child: close the inherited descriptors.
@@ -514,7 +484,7 @@ close_inherited(int n)
 {
   for (int i = 0; i < n; i++)
     if (sem_close(cleanup_ids[i]) < 0)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
 }
 
 // A child keeps using cleanup_ids[0] after the parent has closed its own
@@ -522,17 +492,17 @@ close_inherited(int n)
 static int
 outlives_parent_descriptor(void)
 {
-  int closed = sem_create(0), id = cleanup_ids[0], status = -1;
+  int closed = sem_create(0), id = cleanup_ids[0];
   int pid = fork();
   if (pid == 0) {
     if (sem_wait(closed) < 0 || sem_post(id) < 0 || sem_trywait(id) < 0 || sem_trywait(id) == 0)
-      exit(CHILD_FAILED);
+      exit(TL_CHILD_FAILED);
     exit(0);
   }
   sem_close(id);
   sem_post(closed);
   sem_close(closed);
-  return pid > 0 && wait(&status) == pid && status == 0;
+  return tl_reap(pid) == TL_CHILD_OK;
 }
 
 // Check the "semaphore" cache holds `want` objects.
@@ -542,7 +512,7 @@ expect_in_use(const char *check, int64 want)
   char why[DETAIL_LEN];
   int64 got = sems_in_use();
   snprintf(why, sizeof(why), "%ld in use, want %ld", got, want);
-  verdict(got == want, check, why);
+  tl_check(check, got == want, why);
 }
 
 // Count the kernel's semaphore objects through creation, inheritance,
@@ -551,28 +521,24 @@ static void
 case_cleanup(void)
 {
   int64 base = sems_in_use();
-  verdict(base >= 0, "memstat shows the semaphore cache", "not found");
+  tl_check("memstat shows the semaphore cache", base >= 0, "not found");
   for (int i = 0; i < CLEANUP_SEMS; i++)
     cleanup_ids[i] = sem_create(0);
   expect_in_use("created", base + CLEANUP_SEMS);
-  verdict(in_child(close_inherited, CLEANUP_SEMS), "child closes inherited ones", "child failed");
+  tl_check("child closes inherited ones", in_child(close_inherited, CLEANUP_SEMS), "child failed");
   expect_in_use("still there for the parent", base + CLEANUP_SEMS);
-  verdict(outlives_parent_descriptor(), "shared after the parent closes", "child could not use it");
+  tl_check("shared after the parent closes", outlives_parent_descriptor(),
+           "child could not use it");
   for (int i = 1; i < CLEANUP_SEMS; i++)
     sem_close(cleanup_ids[i]);
   expect_in_use("closed", base);
-  verdict(in_child(create_and_exit, CLEANUP_SEMS), "child creates and exits", "child failed");
+  tl_check("child creates and exits", in_child(create_and_exit, CLEANUP_SEMS), "child failed");
   expect_in_use("freed at exit", base);
 }
 
 // ---- main -----------------------------------------------------------------
 
-struct testcase {
-  const char *name;
-  void (*run)(void);
-};
-
-static struct testcase cases[] = {
+static struct tl_group cases[] = {
     {"buffer", case_buffer}, {"mutex", case_mutex}, {"fifo", case_fifo},
     {"kill", case_kill},     {"badid", case_badid}, {"cleanup", case_cleanup},
 };
@@ -587,32 +553,13 @@ usage(void)
   exit(1);
 }
 
-// Is `which` a case name (or "all")?
-static int
-known_case(const char *which)
-{
-  for (int i = 0; i < NCASES; i++)
-    if (strcmp(which, cases[i].name) == 0)
-      return 1;
-  return strcmp(which, "all") == 0;
-}
-
 int
 main(int argc, char *argv[])
 {
-  if (argc < 2 || argc > 3 || !known_case(argv[1]))
+  tl_set_program("semtest");
+  if (argc < 2 || argc > 3 || !tl_group_known(cases, NCASES, argv[1]))
     usage();
-  for (int i = 0; i < NCASES; i++) {
-    if (strcmp(argv[1], "all") != 0 && strcmp(argv[1], cases[i].name) != 0)
-      continue;
-    if (strcmp(cases[i].name, "mutex") == 0 && harts == 0)
-      harts = su_harts_arg(argc == 3 ? argv[2] : 0);
-    case_name = cases[i].name;
-    cases[i].run();
-  }
-  if (failures == 0)
-    printf("semtest %s: ALL OK\n", argv[1]);
-  else
-    printf("semtest %s: %d FAILED\n", argv[1], failures);
-  exit(failures == 0 ? 0 : 1);
+  harts_arg = argc == 3 ? argv[2] : 0;
+  tl_run_groups(cases, NCASES, argv[1]);
+  tl_finish(argv[1], tl_failures());
 }

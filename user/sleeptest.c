@@ -3,19 +3,20 @@
 // (the longest is forked first). Each checks that uptime advanced by at
 // least its pause, then reports through a shared pipe; the reports must
 // arrive shortest pause first. The whole run must last at least the longest
-// pause, both in uptime ticks and in wall-clock time read with rdtime (so a
+// pause, both in uptime ticks and in wall-clock time read with r_time() (so a
 // clock that ticks too fast, e.g. once per hart, is caught).
 // Prints "sleeptest: OK", or "sleeptest: FAILED (why)" lines; exits 0 only
 // if every check passed.
 
 #include "kernel/types.h"
 #include "kernel/param.h"
+#include "kernel/riscv.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define SLEEPERS 4           // children pausing at the same time
 #define STEP_TICKS 5         // child i pauses (i + 1) * STEP_TICKS ticks
 #define SLEPT_TOO_SHORT 2    // exit status of a child that woke too early
-#define TIMEBASE_HZ 10000000 // rdtime frequency on QEMU virt (10 MHz)
 
 static int failures; // checks failed so far
 
@@ -25,15 +26,6 @@ fail(const char *why)
 {
   printf("sleeptest: FAILED (%s)\n", why);
   failures++;
-}
-
-// The wall clock: timebase ticks since an arbitrary start.
-static uint64
-read_time(void)
-{
-  uint64 t;
-  asm volatile("rdtime %0" : "=r"(t));
-  return t;
 }
 
 // Child number i: pause for its share of ticks, check uptime, report the
@@ -91,7 +83,7 @@ main(void)
   int fds[2];
   int longest = SLEEPERS * STEP_TICKS;
   pipe(fds);
-  uint64 wall0 = read_time();
+  uint64 wall0 = r_time();
   int up0 = uptime();
   for (int i = SLEEPERS - 1; i >= 0; i--) {
     int pid = fork();
@@ -105,7 +97,7 @@ main(void)
   close(fds[0]);
   reap_sleepers();
   int ticks = uptime() - up0;
-  uint64 wall_ms = (read_time() - wall0) / (TIMEBASE_HZ / 1000);
+  uint64 wall_ms = (r_time() - wall0) / TL_TIME_PER_MS;
   printf("sleeptest: slept %d ticks, %d ms of wall time\n", ticks, (int)wall_ms);
   if (ticks < longest)
     fail("uptime advanced less than the longest pause");

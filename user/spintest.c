@@ -17,39 +17,29 @@
 #include "kernel/ktest.h"
 #include "user/user.h"
 #include "user/schedutil.h"
+#include "user/testlib.h"
 
 #define ADDS 300000    // additions per process
 #define DETAIL_LEN 128 // bytes of a check's explanation
-#define CHILD_FAILED 1 // exit status of an adder that saw an error
 
 struct span {
-  uint64 start, end; // rdtime before and after the ktest call
+  uint64 start, end; // r_time() before and after the ktest call
 };
-
-static int failures; // checks failed so far
-
-// Print one check's outcome, with detail in parentheses; count failures.
-static void
-verdict(int ok, const char *check, const char *detail)
-{
-  printf("spintest: %s: %s (%s)\n", check, ok ? "OK" : "FAILED", detail);
-  failures += !ok;
-}
 
 // An adder: wait at the gate, add ADDS times in the kernel, note the times.
 static void
 adder(int gate, struct span *mine)
 {
   if (sem_wait(gate) < 0)
-    exit(CHILD_FAILED);
-  mine->start = su_now();
+    exit(TL_CHILD_FAILED);
+  mine->start = r_time();
   int r = ktest(KTEST_SPIN_ADD, ADDS);
-  mine->end = su_now();
-  exit(r == 0 ? 0 : CHILD_FAILED);
+  mine->end = r_time();
+  exit(r == 0 ? TL_CHILD_OK : TL_CHILD_FAILED);
 }
 
 // How long all n spans ran at the same time (from the latest start to
-// the earliest end), in rdtime units; 0 if they had no moment in common.
+// the earliest end), in r_time() units; 0 if they had no moment in common.
 // *spread is set to the time from the earliest start to the latest.
 static uint64
 overlap(struct span *spans, int n, uint64 *spread)
@@ -71,7 +61,7 @@ overlap(struct span *spans, int n, uint64 *spread)
 static int
 run_adders(int n, struct span *spans)
 {
-  int gate = sem_create(0), clean = 0, status;
+  int gate = sem_create(0);
   if (gate < 0)
     return 0;
   for (int i = 0; i < n; i++)
@@ -79,9 +69,7 @@ run_adders(int n, struct span *spans)
       adder(gate, &spans[i]);
   for (int i = 0; i < n; i++)
     sem_post(gate);
-  for (int i = 0; i < n; i++)
-    if (wait(&status) >= 0 && status == 0)
-      clean++;
+  int clean = tl_reap_ok(n);
   sem_close(gate);
   return clean;
 }
@@ -89,6 +77,7 @@ run_adders(int n, struct span *spans)
 int
 main(int argc, char *argv[])
 {
+  tl_set_program("spintest");
   if (argc > 2) {
     fprintf(2, "usage: spintest [harts]\n");
     exit(1);
@@ -99,26 +88,22 @@ main(int argc, char *argv[])
   struct span *spans = mmap(0, NCPU * sizeof(struct span), PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (spans == MAP_FAILED) {
-    printf("spintest: FAILED (mmap failed)\n");
+    tl_fail("mmap failed");
     exit(1);
   }
   char detail[DETAIL_LEN];
   ktest(KTEST_SPIN_READ, 1); // start from 0
   int clean = run_adders(harts, spans);
   snprintf(detail, sizeof(detail), "%d of %d adders finished", clean, harts);
-  verdict(clean == harts, "adders", detail);
+  tl_check_detail("adders", clean == harts, detail);
   int64 want = (int64)harts * ADDS, got = ktest(KTEST_SPIN_READ, 1);
   snprintf(detail, sizeof(detail), "counter %ld, want %ld", got, want);
-  verdict(got == want, "no lost update", detail);
+  tl_check_detail("no lost update", got == want, detail);
   if (harts > 1) {
     uint64 spread, together = overlap(spans, harts, &spread);
     snprintf(detail, sizeof(detail), "all %d ran at once for %lu us; started within %lu us", harts,
-             together / SU_TIME_PER_US, spread / SU_TIME_PER_US);
-    verdict(together > 0, "concurrent", detail);
+             together / TL_TIME_PER_US, spread / TL_TIME_PER_US);
+    tl_check_detail("concurrent", together > 0, detail);
   }
-  if (failures == 0)
-    printf("spintest: ALL OK\n");
-  else
-    printf("spintest: %d FAILED\n", failures);
-  exit(failures == 0 ? 0 : 1);
+  tl_finish(0, tl_failures());
 }

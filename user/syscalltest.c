@@ -26,6 +26,7 @@
 #include "kernel/riscv.h"
 #include "kernel/fs.h"
 #include "user/user.h"
+#include "user/testlib.h"
 
 #define KERNEL_ADDR 0xFFFFFFC080200000UL // the kernel image (upper half)
 #define UNMAPPED_ADDR 0x3000000000UL     // user half, nothing mapped there
@@ -37,7 +38,6 @@
 #define CHILD_SURVIVED 3   // a child that should have been killed exits so
 #define EXEC_RETURNED_ERROR 77 // child status: exec returned -1
 #define EXEC_RETURNED_OTHER 78 // child status: exec returned, but not -1
-#define NO_STATUS (-1000)      // no child status could be collected
 #define PAUSE_TICKS 5          // length of the timed pause
 #define SETTLE_TICKS 2         // time given to a child to reach pause()
 #define KILL_WAIT_TICKS 300    // a child waiting to be killed gives up after
@@ -48,15 +48,13 @@
 #define PIPE_BULK_BYTES (64 * 1024)   // bytes moved by the pipe transfer
 #define PIPE_CHUNK_MAX 700            // largest write in the pipe transfer
 #define NAME_MAX_LEN 64               // room for a generated check name
+#define WHY_MAX_LEN 64                // room for a generated reason
 #define TEXT_SNAPSHOT 32              // bytes of main's code compared
 #define MANY_NAME_SIZE 7              // "st_mNN" and its NUL
 #define TEN_BYTES "0123456789"        // contents of small test files
 #define ELF_MAGIC "\177ELF"           // first bytes of every ELF file
 
 int main(int argc, char *argv[]); // its address is the bad-pointer "text"
-
-static const char *group_name = ""; // group running now, for the output
-static int failures;                // checks that failed so far
 
 static char capture[256];                        // output of a child
 static char big_buf[BIG_FILE_BLOCKS * BSIZE];    // big file, written
@@ -66,55 +64,13 @@ static char *many_args[MAXARG + 2];              // argv for the MAXARG checks
 
 // ---- reporting -----------------------------------------------------------
 
-// Print the OK line of a check that passed.
-static void
-pass(const char *check)
-{
-  printf("syscalltest %s: %s: OK\n", group_name, check);
-}
-
-// Print the FAILED line of a check, with the reason, and count it.
-static void
-fail(const char *check, const char *why)
-{
-  printf("syscalltest %s: %s: FAILED (%s)\n", group_name, check, why);
-  failures++;
-}
-
-// Pass the check if ok is true; otherwise fail it with why.
-static void
-check_true(const char *check, int ok, const char *why)
-{
-  if (ok)
-    pass(check);
-  else
-    fail(check, why);
-}
-
-// Pass the check if a call returned want; otherwise show what it returned.
-static void
-check_eq(const char *check, long got, long want)
-{
-  if (got == want) {
-    pass(check);
-    return;
-  }
-  printf("syscalltest %s: %s: FAILED (got %d, want %d)\n", group_name, check,
-         (int)got, (int)want);
-  failures++;
-}
-
 // Pass the check if got >= min; otherwise show both values.
 static void
 check_ge(const char *check, long got, long min)
 {
-  if (got >= min) {
-    pass(check);
-    return;
-  }
-  printf("syscalltest %s: %s: FAILED (got %d, want at least %d)\n",
-         group_name, check, (int)got, (int)min);
-  failures++;
+  char why[WHY_MAX_LEN];
+  snprintf(why, sizeof(why), "got %d, want at least %d", (int)got, (int)min);
+  tl_check(check, got >= min, why);
 }
 
 // Build "a b" in a static buffer (one at a time) for generated check names.
@@ -134,39 +90,10 @@ name2(const char *a, const char *b)
 
 // ---- helpers -------------------------------------------------------------
 
-// Wait for child pid. Returns its exit status, or NO_STATUS if wait
-// returned -1 or some other process.
-static int
-reap(int pid)
-{
-  int status = NO_STATUS;
-  if (pid < 0 || wait(&status) != pid)
-    return NO_STATUS;
-  return status;
-}
-
-// Read fd until end of file, keeping the first max bytes in buf and
-// discarding the rest (so a chatty writer never blocks). Returns the number
-// of bytes kept.
-static int
-read_all(int fd, char *buf, int max)
-{
-  char discard[64];
-  int kept = 0;
-  for (;;) {
-    int room = max - kept;
-    int n = room > 0 ? read(fd, buf + kept, room) : read(fd, discard, sizeof(discard));
-    if (n <= 0)
-      return kept;
-    if (room > 0)
-      kept += n;
-  }
-}
-
 // Run exec(path, argv) in a child with stdout and stderr closed, so the
 // parent survives whatever exec does. Returns the child's exit status:
 // EXEC_RETURNED_ERROR if exec returned -1, the program's own status if exec
-// worked, -1 if the child was killed, NO_STATUS if fork failed.
+// worked, -1 if the child was killed, TL_NO_STATUS if fork failed.
 static int
 exec_in_child(const char *path, char **argv)
 {
@@ -177,33 +104,7 @@ exec_in_child(const char *path, char **argv)
     int r = exec(path, argv);
     exit(r == -1 ? EXEC_RETURNED_ERROR : EXEC_RETURNED_OTHER);
   }
-  return reap(pid);
-}
-
-// Run path with argv in a child whose stdout is a pipe, and put what it
-// writes (NUL-terminated, at most size-1 bytes) in out. Returns the child's
-// exit status, or NO_STATUS if pipe or fork failed.
-static int
-run_capture(const char *path, char **argv, char *out, int size)
-{
-  int fds[2];
-  out[0] = 0;
-  if (pipe(fds) < 0)
-    return NO_STATUS;
-  int pid = fork();
-  if (pid == 0) {
-    close(1);
-    dup(fds[1]);
-    close(fds[0]);
-    close(fds[1]);
-    exec(path, argv);
-    exit(EXEC_RETURNED_ERROR);
-  }
-  close(fds[1]);
-  int len = pid < 0 ? 0 : read_all(fds[0], out, size - 1);
-  out[len] = 0;
-  close(fds[0]);
-  return reap(pid);
+  return tl_reap(pid);
 }
 
 // Create (or truncate) the file name holding n bytes of data.
@@ -227,7 +128,7 @@ read_file(const char *name, char *buf, int max)
   int fd = open(name, O_RDONLY);
   if (fd < 0)
     return -1;
-  int n = read_all(fd, buf, max);
+  int n = tl_read_all(fd, buf, max);
   close(fd);
   return n;
 }
@@ -238,16 +139,6 @@ fill_pattern(char *buf, int n, int seed)
 {
   for (int i = 0; i < n; i++)
     buf[i] = (char)(seed * 31 + i * 7 + (i >> 8));
-}
-
-// Is every one of the n bytes at p equal to value?
-static int
-all_bytes(const char *p, int n, char value)
-{
-  for (int i = 0; i < n; i++)
-    if (p[i] != value)
-      return 0;
-  return 1;
 }
 
 // Move the break up to a page boundary, so that a later sbrk(-n) of whole
@@ -272,7 +163,7 @@ test_fork_pids(void)
   int fds[2];
   int parent = getpid();
   if (pipe(fds) < 0) {
-    fail("fork returns the child's pid", "pipe failed");
+    tl_check("fork returns the child's pid", 0, "pipe failed");
     return;
   }
   int pid = fork();
@@ -285,12 +176,12 @@ test_fork_pids(void)
   int view[2] = {-1, -1};
   int n = read(fds[0], view, sizeof(view));
   close(fds[0]);
-  check_true("fork succeeds", pid > 0 && n == sizeof(view), "fork or pipe read failed");
-  check_eq("fork returns 0 in the child", view[0], 0);
-  check_eq("fork returns the child's pid in the parent", pid, view[1]);
-  check_true("child's pid differs from the parent's", view[1] != parent, "same pid");
-  check_eq("getpid is stable in the parent", getpid(), parent);
-  check_eq("wait returns the child's pid", wait(0), pid);
+  tl_check("fork succeeds", pid > 0 && n == sizeof(view), "fork or pipe read failed");
+  tl_check_eq("fork returns 0 in the child", view[0], 0);
+  tl_check_eq("fork returns the child's pid in the parent", pid, view[1]);
+  tl_check("child's pid differs from the parent's", view[1] != parent, "same pid");
+  tl_check_eq("getpid is stable in the parent", getpid(), parent);
+  tl_check_eq("wait returns the child's pid", wait(0), pid);
 }
 
 // exit's status reaches wait; wait(0) is allowed; with no children left
@@ -301,16 +192,16 @@ test_exit_wait(void)
   int pid = fork();
   if (pid == 0)
     exit(EXIT_MAGIC);
-  int status = NO_STATUS;
-  check_eq("wait returns the exited child", wait(&status), pid);
-  check_eq("wait reports exit(42) as 42", status, EXIT_MAGIC);
+  int status = TL_NO_STATUS;
+  tl_check_eq("wait returns the exited child", wait(&status), pid);
+  tl_check_eq("wait reports exit(42) as 42", status, EXIT_MAGIC);
 
   pid = fork();
   if (pid == 0)
     exit(0);
-  check_eq("wait(0) reaps a child", wait(0), pid);
-  check_eq("wait with no children returns -1", wait(&status), -1);
-  check_eq("wait(0) with no children returns -1", wait(0), -1);
+  tl_check_eq("wait(0) reaps a child", wait(0), pid);
+  tl_check_eq("wait with no children returns -1", wait(&status), -1);
+  tl_check_eq("wait(0) with no children returns -1", wait(0), -1);
 }
 
 // kill makes a child that sleeps in pause() exit with status -1; kill of
@@ -331,10 +222,10 @@ test_kill(void)
   read(fds[0], &ready, 1);
   close(fds[0]);
   pause(SETTLE_TICKS); // let the child get into pause()
-  check_eq("kill of a paused child returns 0", kill(pid), 0);
-  check_eq("killed child exits with status -1", reap(pid), -1);
-  check_eq("kill(-1) returns -1", kill(-1), -1);
-  check_eq("kill(999999) returns -1", kill(999999), -1);
+  tl_check_eq("kill of a paused child returns 0", kill(pid), 0);
+  tl_check_eq("killed child exits with status -1", tl_reap(pid), -1);
+  tl_check_eq("kill(-1) returns -1", kill(-1), -1);
+  tl_check_eq("kill(999999) returns -1", kill(999999), -1);
 }
 
 // sbrk(n) returns the old break and gives zeroed, writable memory;
@@ -345,18 +236,18 @@ test_sbrk_grow_shrink(void)
   int n = SBRK_TEST_PAGES * PGSIZE;
   char *old = align_break();
   char *p = sbrk(n);
-  check_true("sbrk(n) returns the old break", p == old, "returned another address");
+  tl_check("sbrk(n) returns the old break", p == old, "returned another address");
   if (p != old)
     return;
-  check_true("sbrk(n) moves the break up by n", sbrk(0) == old + n, "wrong break");
-  check_true("new heap memory is zero", all_bytes(p, n, 0), "non-zero byte");
+  tl_check("sbrk(n) moves the break up by n", sbrk(0) == old + n, "wrong break");
+  tl_check("new heap memory is zero", tl_all_bytes(p, n, 0), "non-zero byte");
   memset(p, 0x5a, n);
-  check_true("new heap memory is writable", all_bytes(p, n, 0x5a), "bytes not kept");
-  check_true("sbrk(-n) returns the old break", sbrk(-n) == old + n, "wrong value");
-  check_true("sbrk(-n) moves the break down by n", sbrk(0) == old, "wrong break");
+  tl_check("new heap memory is writable", tl_all_bytes(p, n, 0x5a), "bytes not kept");
+  tl_check("sbrk(-n) returns the old break", sbrk(-n) == old + n, "wrong value");
+  tl_check("sbrk(-n) moves the break down by n", sbrk(0) == old, "wrong break");
   p = sbrk(n);
-  check_true("heap grown again is zero again", p == old && all_bytes(p, n, 0),
-             "old contents or wrong address");
+  tl_check("heap grown again is zero again", p == old && tl_all_bytes(p, n, 0),
+           "old contents or wrong address");
   sbrk(-n);
 }
 
@@ -375,7 +266,7 @@ test_sbrk_unmaps(void)
       exit(CHILD_SURVIVED + 1);
     exit(CHILD_SURVIVED);
   }
-  check_eq("load from a page removed by sbrk(-n) kills", reap(pid), -1);
+  tl_check_eq("load from a page removed by sbrk(-n) kills", tl_reap(pid), -1);
 }
 
 // An sbrk far larger than memory fails with (char*)-1 and changes nothing.
@@ -384,10 +275,10 @@ test_sbrk_huge(void)
 {
   char *before = sbrk(0);
   char *r = sbrk(HUGE_SBRK);
-  check_true("sbrk(1 GiB) fails with -1", r == (char *)-1, "it succeeded");
+  tl_check("sbrk(1 GiB) fails with -1", r == (char *)-1, "it succeeded");
   if (r != (char *)-1)
     sbrk(-HUGE_SBRK);
-  check_true("failed sbrk leaves the break alone", sbrk(0) == before, "break moved");
+  tl_check("failed sbrk leaves the break alone", sbrk(0) == before, "break moved");
   char *p = sbrk(PGSIZE);
   int works = p == before;
   if (works) {
@@ -395,7 +286,7 @@ test_sbrk_huge(void)
     works = p[PGSIZE - 1] == 7;
     sbrk(-PGSIZE);
   }
-  check_true("small sbrk still works afterwards", works, "sbrk or memory broken");
+  tl_check("small sbrk still works afterwards", works, "sbrk or memory broken");
 }
 
 // pause(n) lasts at least n ticks of uptime; uptime moves forward.
@@ -405,7 +296,7 @@ test_pause_uptime(void)
   int t0 = uptime();
   int r = pause(PAUSE_TICKS);
   int t1 = uptime();
-  check_eq("pause(5) returns 0", r, 0);
+  tl_check_eq("pause(5) returns 0", r, 0);
   check_ge("pause(5) lasts at least 5 ticks", t1 - t0, PAUSE_TICKS);
   check_ge("uptime increases", t1, t0 + 1);
   check_ge("uptime is positive", t0, 0);
@@ -431,10 +322,10 @@ static void
 test_exec_echo(void)
 {
   char *argv[] = {"echo", "hello", "world", 0};
-  int status = run_capture("echo", argv, capture, sizeof(capture));
-  check_eq("exec echo exits with 0", status, 0);
-  check_true("exec echo prints \"hello world\\n\"",
-             strcmp(capture, "hello world\n") == 0, "wrong output");
+  int status = tl_run_capture("echo", argv, 0, capture, sizeof(capture));
+  tl_check_eq("exec echo exits with 0", status, 0);
+  tl_check("exec echo prints \"hello world\\n\"", strcmp(capture, "hello world\n") == 0,
+           "wrong output");
 }
 
 // exec accepts MAXARG-1 arguments and rejects MAXARG+1.
@@ -445,16 +336,15 @@ test_exec_argc_limit(void)
   for (int i = 1; i < MAXARG - 1; i++)
     many_args[i] = "x";
   many_args[MAXARG - 1] = 0;
-  int status = run_capture("echo", many_args, capture, sizeof(capture));
-  check_true("exec with MAXARG-1 arguments works",
-             status == 0 && strlen(capture) == 2 * (MAXARG - 2),
-             "failed or wrong output");
+  int status = tl_run_capture("echo", many_args, 0, capture, sizeof(capture));
+  tl_check("exec with MAXARG-1 arguments works", status == 0 && strlen(capture) == 2 * (MAXARG - 2),
+           "failed or wrong output");
 
   for (int i = 1; i <= MAXARG; i++)
     many_args[i] = "x";
   many_args[MAXARG + 1] = 0;
-  check_eq("exec with MAXARG+1 arguments returns -1",
-           exec_in_child("echo", many_args), EXEC_RETURNED_ERROR);
+  tl_check_eq("exec with MAXARG+1 arguments returns -1", exec_in_child("echo", many_args),
+              EXEC_RETURNED_ERROR);
 }
 
 // exec returns -1 for bad argv pointers, missing files and non-ELF files.
@@ -466,29 +356,29 @@ test_exec_failures(void)
   char *unmapped_arg[] = {"echo", (char *)UNMAPPED_ADDR, 0};
   char elf_head[64];
 
-  check_eq("exec of a missing file returns -1",
-           exec_in_child("st_no_such_program", argv), EXEC_RETURNED_ERROR);
-  check_eq("exec with argv = 0x1 returns -1",
-           exec_in_child("echo", (char **)1), EXEC_RETURNED_ERROR);
-  check_eq("exec with argv = kernel address returns -1",
-           exec_in_child("echo", (char **)KERNEL_ADDR), EXEC_RETURNED_ERROR);
-  check_eq("exec with a kernel-address argument returns -1",
-           exec_in_child("echo", kernel_arg), EXEC_RETURNED_ERROR);
-  check_eq("exec with an unmapped argument returns -1",
-           exec_in_child("echo", unmapped_arg), EXEC_RETURNED_ERROR);
+  tl_check_eq("exec of a missing file returns -1", exec_in_child("st_no_such_program", argv),
+              EXEC_RETURNED_ERROR);
+  tl_check_eq("exec with argv = 0x1 returns -1", exec_in_child("echo", (char **)1),
+              EXEC_RETURNED_ERROR);
+  tl_check_eq("exec with argv = kernel address returns -1",
+              exec_in_child("echo", (char **)KERNEL_ADDR), EXEC_RETURNED_ERROR);
+  tl_check_eq("exec with a kernel-address argument returns -1", exec_in_child("echo", kernel_arg),
+              EXEC_RETURNED_ERROR);
+  tl_check_eq("exec with an unmapped argument returns -1", exec_in_child("echo", unmapped_arg),
+              EXEC_RETURNED_ERROR);
 
   char *text = "this is a text file, not a program\n";
   write_file("st_notelf", text, strlen(text));
-  check_eq("exec of a text file returns -1",
-           exec_in_child("st_notelf", argv), EXEC_RETURNED_ERROR);
+  tl_check_eq("exec of a text file returns -1", exec_in_child("st_notelf", argv),
+              EXEC_RETURNED_ERROR);
   write_file("st_empty", "", 0);
-  check_eq("exec of an empty file returns -1",
-           exec_in_child("st_empty", argv), EXEC_RETURNED_ERROR);
+  tl_check_eq("exec of an empty file returns -1", exec_in_child("st_empty", argv),
+              EXEC_RETURNED_ERROR);
   memset(elf_head, 0xff, sizeof(elf_head));
   memmove(elf_head, ELF_MAGIC, strlen(ELF_MAGIC));
   write_file("st_badelf", elf_head, sizeof(elf_head));
-  check_eq("exec of a garbage ELF header returns -1",
-           exec_in_child("st_badelf", argv), EXEC_RETURNED_ERROR);
+  tl_check_eq("exec of a garbage ELF header returns -1", exec_in_child("st_badelf", argv),
+              EXEC_RETURNED_ERROR);
   unlink("st_notelf");
   unlink("st_empty");
   unlink("st_badelf");
@@ -525,15 +415,15 @@ test_write_read(void)
   fill_pattern(out, sizeof(out), 1);
   int fd = open("st_file", O_CREATE | O_RDWR);
   check_ge("open O_CREATE returns a descriptor", fd, 0);
-  check_eq("write returns the length", write(fd, out, sizeof(out)), sizeof(out));
-  check_eq("close returns 0", close(fd), 0);
+  tl_check_eq("write returns the length", write(fd, out, sizeof(out)), sizeof(out));
+  tl_check_eq("close returns 0", close(fd), 0);
   fd = open("st_file", O_RDONLY);
   check_ge("open of an existing file works", fd, 0);
   int n = read(fd, in, sizeof(in));
-  check_eq("read returns what is in the file", n, sizeof(out));
-  check_true("read returns the bytes written", n == sizeof(out) &&
-             memcmp(in, out, sizeof(out)) == 0, "data differ");
-  check_eq("read at end of file returns 0", read(fd, in, sizeof(in)), 0);
+  tl_check_eq("read returns what is in the file", n, sizeof(out));
+  tl_check("read returns the bytes written", n == sizeof(out) && memcmp(in, out, sizeof(out)) == 0,
+           "data differ");
+  tl_check_eq("read at end of file returns 0", read(fd, in, sizeof(in)), 0);
   close(fd);
 }
 
@@ -543,16 +433,16 @@ test_trunc_fstat(void)
 {
   struct stat st;
   int fd = open("st_file", O_WRONLY | O_TRUNC);
-  check_eq("fstat of an open file returns 0", fstat(fd, &st), 0);
-  check_eq("O_TRUNC makes the size 0", st.size, 0);
-  check_eq("fstat type of a file is T_FILE", st.type, T_FILE);
-  check_eq("a new file has one link", st.nlink, 1);
+  tl_check_eq("fstat of an open file returns 0", fstat(fd, &st), 0);
+  tl_check_eq("O_TRUNC makes the size 0", st.size, 0);
+  tl_check_eq("fstat type of a file is T_FILE", st.type, T_FILE);
+  tl_check_eq("a new file has one link", st.nlink, 1);
   write(fd, TEN_BYTES, strlen(TEN_BYTES));
   fstat(fd, &st);
-  check_eq("fstat size follows writes", st.size, strlen(TEN_BYTES));
+  tl_check_eq("fstat size follows writes", st.size, strlen(TEN_BYTES));
   close(fd);
-  check_eq("stat sees the same size", stat("st_file", &st) == 0 ? st.size : -1,
-           strlen(TEN_BYTES));
+  tl_check_eq("stat sees the same size", stat("st_file", &st) == 0 ? st.size : -1,
+              strlen(TEN_BYTES));
 }
 
 // A descriptor made by dup shares the file offset with the original.
@@ -563,14 +453,14 @@ test_dup_offset(void)
   int fd = open("st_file", O_RDWR | O_TRUNC);
   write(fd, "abc", 3);
   int copy = dup(fd);
-  check_true("dup returns a new descriptor", copy >= 0 && copy != fd, "bad fd");
+  tl_check("dup returns a new descriptor", copy >= 0 && copy != fd, "bad fd");
   write(copy, "def", 3);
   close(fd);
   close(copy);
   int n = read_file("st_file", in, sizeof(in) - 1);
   in[n < 0 ? 0 : n] = 0;
-  check_true("dup shares the file offset", strcmp(in, "abcdef") == 0,
-             "second write did not follow the first");
+  tl_check("dup shares the file offset", strcmp(in, "abcdef") == 0,
+           "second write did not follow the first");
 }
 
 // link adds a second name for the same inode; unlink removes a name.
@@ -578,16 +468,16 @@ static void
 test_link_unlink(void)
 {
   struct stat a, b;
-  check_eq("link returns 0", link("st_file", "st_link"), 0);
-  check_eq("link to an existing name returns -1", link("st_file", "st_link"), -1);
+  tl_check_eq("link returns 0", link("st_file", "st_link"), 0);
+  tl_check_eq("link to an existing name returns -1", link("st_file", "st_link"), -1);
   stat("st_file", &a);
-  check_eq("a linked file has nlink 2", stat("st_link", &b) == 0 ? b.nlink : -1, 2);
-  check_true("both names are the same inode", a.ino == b.ino, "inode numbers differ");
-  check_eq("unlink returns 0", unlink("st_link"), 0);
-  check_eq("open of an unlinked name returns -1", open("st_link", O_RDONLY), -1);
-  check_eq("unlink leaves nlink 1", stat("st_file", &a) == 0 ? a.nlink : -1, 1);
-  check_eq("unlink of a missing name returns -1", unlink("st_link"), -1);
-  check_eq("open of a missing file returns -1", open("st_missing", O_RDONLY), -1);
+  tl_check_eq("a linked file has nlink 2", stat("st_link", &b) == 0 ? b.nlink : -1, 2);
+  tl_check("both names are the same inode", a.ino == b.ino, "inode numbers differ");
+  tl_check_eq("unlink returns 0", unlink("st_link"), 0);
+  tl_check_eq("open of an unlinked name returns -1", open("st_link", O_RDONLY), -1);
+  tl_check_eq("unlink leaves nlink 1", stat("st_file", &a) == 0 ? a.nlink : -1, 1);
+  tl_check_eq("unlink of a missing name returns -1", unlink("st_link"), -1);
+  tl_check_eq("open of a missing file returns -1", open("st_missing", O_RDONLY), -1);
 }
 
 // mkdir, chdir into it, open by a relative name, chdir back; a directory
@@ -596,21 +486,21 @@ static void
 test_directories(void)
 {
   char in[8];
-  check_eq("mkdir returns 0", mkdir("st_dir"), 0);
-  check_eq("mkdir of an existing name returns -1", mkdir("st_dir"), -1);
-  check_eq("chdir into it returns 0", chdir("st_dir"), 0);
-  check_eq("relative create inside it works", write_file("st_inner", "in", 2), 0);
-  check_eq("chdir(\"..\") returns 0", chdir(".."), 0);
-  check_eq("the file is reachable as st_dir/st_inner",
-           read_file("st_dir/st_inner", in, sizeof(in)), 2);
-  check_eq("open of a directory O_WRONLY returns -1", open("st_dir", O_WRONLY), -1);
-  check_eq("open of a directory O_RDWR returns -1", open("st_dir", O_RDWR), -1);
+  tl_check_eq("mkdir returns 0", mkdir("st_dir"), 0);
+  tl_check_eq("mkdir of an existing name returns -1", mkdir("st_dir"), -1);
+  tl_check_eq("chdir into it returns 0", chdir("st_dir"), 0);
+  tl_check_eq("relative create inside it works", write_file("st_inner", "in", 2), 0);
+  tl_check_eq("chdir(\"..\") returns 0", chdir(".."), 0);
+  tl_check_eq("the file is reachable as st_dir/st_inner",
+              read_file("st_dir/st_inner", in, sizeof(in)), 2);
+  tl_check_eq("open of a directory O_WRONLY returns -1", open("st_dir", O_WRONLY), -1);
+  tl_check_eq("open of a directory O_RDWR returns -1", open("st_dir", O_RDWR), -1);
   int fd = open("st_dir", O_RDONLY);
   check_ge("open of a directory O_RDONLY works", fd, 0);
   close(fd);
-  check_eq("unlink of a non-empty directory returns -1", unlink("st_dir"), -1);
-  check_eq("unlink inside it returns 0", unlink("st_dir/st_inner"), 0);
-  check_eq("unlink of the empty directory returns 0", unlink("st_dir"), 0);
+  tl_check_eq("unlink of a non-empty directory returns -1", unlink("st_dir"), -1);
+  tl_check_eq("unlink inside it returns 0", unlink("st_dir/st_inner"), 0);
+  tl_check_eq("unlink of the empty directory returns 0", unlink("st_dir"), 0);
 }
 
 // mknod makes a device file that fstat reports as T_DEVICE.
@@ -618,14 +508,14 @@ static void
 test_mknod(void)
 {
   struct stat st;
-  check_eq("mknod returns 0", mknod("st_dev", CONSOLE_MAJOR, 0), 0);
+  tl_check_eq("mknod returns 0", mknod("st_dev", CONSOLE_MAJOR, 0), 0);
   int fd = open("st_dev", O_RDONLY);
   check_ge("open of the device works", fd, 0);
   st.type = 0;
   fstat(fd, &st);
-  check_eq("fstat type of the device is T_DEVICE", st.type, T_DEVICE);
+  tl_check_eq("fstat type of the device is T_DEVICE", st.type, T_DEVICE);
   close(fd);
-  check_eq("unlink of the device returns 0", unlink("st_dev"), 0);
+  tl_check_eq("unlink of the device returns 0", unlink("st_dev"), 0);
 }
 
 // Fill name with "st_mNN" for file number i.
@@ -654,10 +544,10 @@ test_many_files(void)
     removed += unlink(name) == 0;
     gone += open(name, O_RDONLY) == -1;
   }
-  check_eq("50 files created", created, MANY_FILES);
-  check_eq("50 files read back", correct, MANY_FILES);
-  check_eq("50 files unlinked", removed, MANY_FILES);
-  check_eq("50 unlinked files are gone", gone, MANY_FILES);
+  tl_check_eq("50 files created", created, MANY_FILES);
+  tl_check_eq("50 files read back", correct, MANY_FILES);
+  tl_check_eq("50 files unlinked", removed, MANY_FILES);
+  tl_check_eq("50 unlinked files are gone", gone, MANY_FILES);
 }
 
 // A file bigger than NDIRECT blocks (using the indirect block) reads back.
@@ -672,13 +562,12 @@ test_big_file(void)
     written += write(fd, big_buf + off, BSIZE);
   fstat(fd, &st);
   close(fd);
-  check_eq("big file: every block written", written, size);
-  check_eq("big file: fstat size", st.size, size);
+  tl_check_eq("big file: every block written", written, size);
+  tl_check_eq("big file: fstat size", st.size, size);
   memset(big_back, 0, size);
-  check_eq("big file: read returns every byte", read_file("st_big", big_back, size), size);
-  check_true("big file: data read back equal", memcmp(big_buf, big_back, size) == 0,
-             "data differ");
-  check_eq("big file: unlink returns 0", unlink("st_big"), 0);
+  tl_check_eq("big file: read returns every byte", read_file("st_big", big_back, size), size);
+  tl_check("big file: data read back equal", memcmp(big_buf, big_back, size) == 0, "data differ");
+  tl_check_eq("big file: unlink returns 0", unlink("st_big"), 0);
 }
 
 // Group files: the file system calls.
@@ -706,7 +595,7 @@ test_pipe_basics(void)
 {
   int fds[2];
   char in[16];
-  check_eq("pipe returns 0", pipe(fds), 0);
+  tl_check_eq("pipe returns 0", pipe(fds), 0);
   write(fds[1], "hello", 5);
   write(fds[1], " world", 6);
   int n = 0, r;
@@ -714,15 +603,14 @@ test_pipe_basics(void)
   while (n < want && (r = read(fds[0], in + n, want - n)) > 0)
     n += r;
   in[n] = 0;
-  check_true("pipe data comes out in order", strcmp(in, "hello world") == 0,
-             "wrong data");
+  tl_check("pipe data comes out in order", strcmp(in, "hello world") == 0, "wrong data");
   close(fds[1]);
-  check_eq("read returns 0 after the writer closed", read(fds[0], in, 1), 0);
+  tl_check_eq("read returns 0 after the writer closed", read(fds[0], in, 1), 0);
   close(fds[0]);
 
   pipe(fds);
   close(fds[0]);
-  check_eq("write with the reader closed returns -1", write(fds[1], "x", 1), -1);
+  tl_check_eq("write with the reader closed returns -1", write(fds[1], "x", 1), -1);
   close(fds[1]);
 }
 
@@ -750,27 +638,23 @@ bulk_writer(int fd)
 static void
 test_pipe_bulk(void)
 {
-  int fds[2];
+  int from_writer;
   uint sum = 0, want = 0;
   int total = 0, n;
-  pipe(fds);
-  int pid = fork();
-  if (pid == 0) {
-    close(fds[0]);
-    bulk_writer(fds[1]);
-  }
-  close(fds[1]);
-  while ((n = read(fds[0], pipe_chunk, sizeof(pipe_chunk))) > 0) {
+  int pid = tl_fork_piped(&from_writer);
+  if (pid == 0)
+    bulk_writer(stdout);
+  while ((n = read(from_writer, pipe_chunk, sizeof(pipe_chunk))) > 0) {
     for (int i = 0; i < n; i++)
       sum = sum * 31 + (uchar)pipe_chunk[i];
     total += n;
   }
-  close(fds[0]);
+  close(from_writer);
   for (int i = 0; i < PIPE_BULK_BYTES; i++)
     want = want * 31 + (uchar)(i * 13 + 5);
-  check_eq("64 KiB transfer: writer exits 0", reap(pid), 0);
-  check_eq("64 KiB transfer: byte count", total, PIPE_BULK_BYTES);
-  check_true("64 KiB transfer: checksum matches", sum == want, "data corrupted");
+  tl_check_eq("64 KiB transfer: writer exits 0", tl_reap(pid), 0);
+  tl_check_eq("64 KiB transfer: byte count", total, PIPE_BULK_BYTES);
+  tl_check("64 KiB transfer: checksum matches", sum == want, "data corrupted");
 }
 
 // Group pipe: pipes between and within processes.
@@ -811,15 +695,15 @@ heap_edge(void)
 static void
 badptr_outputs(int fd, struct bad_pointer *p)
 {
-  check_eq(name2("read into", p->label), read(fd, p->addr, BAD_LEN), -1);
-  check_eq(name2("fstat into", p->label), fstat(fd, (struct stat *)p->addr), -1);
-  check_eq(name2("pipe into", p->label), pipe((int *)p->addr), -1);
+  tl_check_eq(name2("read into", p->label), read(fd, p->addr, BAD_LEN), -1);
+  tl_check_eq(name2("fstat into", p->label), fstat(fd, (struct stat *)p->addr), -1);
+  tl_check_eq(name2("pipe into", p->label), pipe((int *)p->addr), -1);
   if (p->addr == 0)
     return; // wait(0) is legal: it means "status not wanted"
   int pid = fork();
   if (pid == 0)
     exit(0);
-  check_eq(name2("wait status into", p->label), wait((int *)p->addr), -1);
+  tl_check_eq(name2("wait status into", p->label), wait((int *)p->addr), -1);
   while (wait(0) >= 0)
     ;
 }
@@ -829,19 +713,18 @@ static void
 badptr_inputs(int fd, struct bad_pointer *p)
 {
   char *argv[] = {"echo", 0};
-  check_eq(name2("write from", p->label), write(fd, p->addr, BAD_LEN), -1);
-  check_eq(name2("open of path at", p->label), open(p->addr, O_RDONLY), -1);
-  check_eq(name2("open O_CREATE of path at", p->label),
-           open(p->addr, O_CREATE | O_RDWR), -1);
-  check_eq(name2("exec of path at", p->label), exec_in_child(p->addr, argv),
-           EXEC_RETURNED_ERROR);
-  check_eq(name2("exec with argv at", p->label),
-           exec_in_child("echo", (char **)p->addr), EXEC_RETURNED_ERROR);
-  check_eq(name2("link from path at", p->label), link(p->addr, "st_bp_new"), -1);
-  check_eq(name2("link to path at", p->label), link("st_bp_file", p->addr), -1);
-  check_eq(name2("unlink of path at", p->label), unlink(p->addr), -1);
-  check_eq(name2("mkdir of path at", p->label), mkdir(p->addr), -1);
-  check_eq(name2("chdir to path at", p->label), chdir(p->addr), -1);
+  tl_check_eq(name2("write from", p->label), write(fd, p->addr, BAD_LEN), -1);
+  tl_check_eq(name2("open of path at", p->label), open(p->addr, O_RDONLY), -1);
+  tl_check_eq(name2("open O_CREATE of path at", p->label), open(p->addr, O_CREATE | O_RDWR), -1);
+  tl_check_eq(name2("exec of path at", p->label), exec_in_child(p->addr, argv),
+              EXEC_RETURNED_ERROR);
+  tl_check_eq(name2("exec with argv at", p->label), exec_in_child("echo", (char **)p->addr),
+              EXEC_RETURNED_ERROR);
+  tl_check_eq(name2("link from path at", p->label), link(p->addr, "st_bp_new"), -1);
+  tl_check_eq(name2("link to path at", p->label), link("st_bp_file", p->addr), -1);
+  tl_check_eq(name2("unlink of path at", p->label), unlink(p->addr), -1);
+  tl_check_eq(name2("mkdir of path at", p->label), mkdir(p->addr), -1);
+  tl_check_eq(name2("chdir to path at", p->label), chdir(p->addr), -1);
 }
 
 // Group badptr: every pointer argument is checked by the kernel.
@@ -869,14 +752,14 @@ group_badptr(void)
       badptr_inputs(fd, &bad[i]);
   }
   close(fd);
-  check_true("program text unchanged after read into it",
-             memcmp(text_before, (char *)main, TEXT_SNAPSHOT) == 0, "text modified");
+  tl_check("program text unchanged after read into it",
+           memcmp(text_before, (char *)main, TEXT_SNAPSHOT) == 0, "text modified");
   int probe = open("st_bp_file", O_RDONLY);
-  check_eq("no descriptor leaked by failed calls", probe, fd);
+  tl_check_eq("no descriptor leaked by failed calls", probe, fd);
   close(probe);
   unlink("st_bp_new");
   unlink("st_bp_file");
-  pass("process survived every bad pointer");
+  tl_check("process survived every bad pointer", 1, 0);
 }
 
 // ---- group badfd ---------------------------------------------------------
@@ -887,11 +770,11 @@ badfd_calls(int fd, const char *label)
 {
   char buf[16];
   struct stat st;
-  check_eq(name2("read on fd", label), read(fd, buf, sizeof(buf)), -1);
-  check_eq(name2("write on fd", label), write(fd, "x", 1), -1);
-  check_eq(name2("fstat on fd", label), fstat(fd, &st), -1);
-  check_eq(name2("dup on fd", label), dup(fd), -1);
-  check_eq(name2("close on fd", label), close(fd), -1);
+  tl_check_eq(name2("read on fd", label), read(fd, buf, sizeof(buf)), -1);
+  tl_check_eq(name2("write on fd", label), write(fd, "x", 1), -1);
+  tl_check_eq(name2("fstat on fd", label), fstat(fd, &st), -1);
+  tl_check_eq(name2("dup on fd", label), dup(fd), -1);
+  tl_check_eq(name2("close on fd", label), close(fd), -1);
 }
 
 // Group badfd: descriptors out of range, closed, or open the wrong way.
@@ -909,14 +792,14 @@ group_badfd(void)
   badfd_calls(closed, "already closed");
 
   int fd = open("st_fd_file", O_RDONLY);
-  check_eq("write on an O_RDONLY fd returns -1", write(fd, "x", 1), -1);
+  tl_check_eq("write on an O_RDONLY fd returns -1", write(fd, "x", 1), -1);
   close(fd);
   fd = open("st_fd_file", O_WRONLY);
-  check_eq("read on an O_WRONLY fd returns -1", read(fd, buf, sizeof(buf)), -1);
+  tl_check_eq("read on an O_WRONLY fd returns -1", read(fd, buf, sizeof(buf)), -1);
   close(fd);
   pipe(fds);
-  check_eq("write on a pipe's read end returns -1", write(fds[0], "x", 1), -1);
-  check_eq("read on a pipe's write end returns -1", read(fds[1], buf, 1), -1);
+  tl_check_eq("write on a pipe's read end returns -1", write(fds[0], "x", 1), -1);
+  tl_check_eq("read on a pipe's write end returns -1", read(fds[1], buf, 1), -1);
   close(fds[0]);
   close(fds[1]);
   unlink("st_fd_file");
@@ -932,24 +815,24 @@ group_badlen(void)
   int fds[2];
   write_file("st_len_file", TEN_BYTES, strlen(TEN_BYTES));
   int fd = open("st_len_file", O_RDWR);
-  check_eq("read of length -1 returns -1", read(fd, buf, -1), -1);
-  check_eq("read of length -4096 returns -1", read(fd, buf, -PGSIZE), -1);
-  check_eq("write of length -1 returns -1", write(fd, buf, -1), -1);
-  check_eq("write of length 0 returns 0", write(fd, buf, 0), 0);
-  check_eq("read of length 0 returns 0", read(fd, buf, 0), 0);
+  tl_check_eq("read of length -1 returns -1", read(fd, buf, -1), -1);
+  tl_check_eq("read of length -4096 returns -1", read(fd, buf, -PGSIZE), -1);
+  tl_check_eq("write of length -1 returns -1", write(fd, buf, -1), -1);
+  tl_check_eq("write of length 0 returns 0", write(fd, buf, 0), 0);
+  tl_check_eq("read of length 0 returns 0", read(fd, buf, 0), 0);
   close(fd);
   struct stat st;
-  check_eq("file size unchanged", stat("st_len_file", &st) == 0 ? st.size : -1,
-           strlen(TEN_BYTES));
+  tl_check_eq("file size unchanged", stat("st_len_file", &st) == 0 ? st.size : -1,
+              strlen(TEN_BYTES));
   unlink("st_len_file");
 
   pipe(fds);
   write(fds[1], "abc", 3); // so a buggy read has data and does not block
-  check_eq("pipe read of length -1 returns -1", read(fds[0], buf, -1), -1);
-  check_eq("pipe write of length -1 returns -1", write(fds[1], buf, -1), -1);
-  check_eq("pipe write of length 0 returns 0", write(fds[1], buf, 0), 0);
+  tl_check_eq("pipe read of length -1 returns -1", read(fds[0], buf, -1), -1);
+  tl_check_eq("pipe write of length -1 returns -1", write(fds[1], buf, -1), -1);
+  tl_check_eq("pipe write of length 0 returns 0", write(fds[1], buf, 0), 0);
   close(fds[1]);
-  check_eq("pipe still holds its 3 bytes", read_all(fds[0], buf, sizeof(buf)), 3);
+  tl_check_eq("pipe still holds its 3 bytes", tl_read_all(fds[0], buf, sizeof(buf)), 3);
   close(fds[0]);
 }
 
@@ -959,13 +842,13 @@ group_badlen(void)
 static void
 badpath_calls(const char *path, const char *label)
 {
-  check_eq(name2("open of", label), open(path, O_RDONLY), -1);
-  check_eq(name2("open O_CREATE of", label), open(path, O_CREATE | O_RDWR), -1);
-  check_eq(name2("mkdir of", label), mkdir(path), -1);
-  check_eq(name2("unlink of", label), unlink(path), -1);
-  check_eq(name2("chdir to", label), chdir(path), -1);
-  check_eq(name2("link to", label), link("st_path_file", path), -1);
-  check_eq(name2("mknod of", label), mknod(path, CONSOLE_MAJOR, 0), -1);
+  tl_check_eq(name2("open of", label), open(path, O_RDONLY), -1);
+  tl_check_eq(name2("open O_CREATE of", label), open(path, O_CREATE | O_RDWR), -1);
+  tl_check_eq(name2("mkdir of", label), mkdir(path), -1);
+  tl_check_eq(name2("unlink of", label), unlink(path), -1);
+  tl_check_eq(name2("chdir to", label), chdir(path), -1);
+  tl_check_eq(name2("link to", label), link("st_path_file", path), -1);
+  tl_check_eq(name2("mknod of", label), mknod(path, CONSOLE_MAJOR, 0), -1);
 }
 
 // Group badpath: paths that are too long, empty or run through a file.
@@ -980,32 +863,27 @@ group_badpath(void)
   memset(long_path + 3, 'p', sizeof(long_path) - 4);
   long_path[sizeof(long_path) - 1] = 0;
   badpath_calls(long_path, "a path longer than MAXPATH");
-  check_eq("link from a path longer than MAXPATH", link(long_path, "st_path_new"), -1);
+  tl_check_eq("link from a path longer than MAXPATH", link(long_path, "st_path_new"), -1);
   memmove(truncated, long_path, DIRSIZ); // remove anything a bug created
   truncated[DIRSIZ] = 0;
   unlink(truncated);
 
-  check_eq("open O_CREATE of \"\" returns -1", open("", O_CREATE | O_RDWR), -1);
-  check_eq("mkdir of \"\" returns -1", mkdir(""), -1);
-  check_eq("unlink of \"\" returns -1", unlink(""), -1);
-  check_eq("link to \"\" returns -1", link("st_path_file", ""), -1);
+  tl_check_eq("open O_CREATE of \"\" returns -1", open("", O_CREATE | O_RDWR), -1);
+  tl_check_eq("mkdir of \"\" returns -1", mkdir(""), -1);
+  tl_check_eq("unlink of \"\" returns -1", unlink(""), -1);
+  tl_check_eq("link to \"\" returns -1", link("st_path_file", ""), -1);
 
   badpath_calls("st_path_file/x", "a path through a file");
-  check_eq("link from a path through a file", link("st_path_file/x", "st_path_new"), -1);
+  tl_check_eq("link from a path through a file", link("st_path_file/x", "st_path_new"), -1);
   unlink("st_path_new");
   unlink("st_path_file");
 }
 
 // ---- main ----------------------------------------------------------------
 
-struct group {
-  const char *name;
-  void (*run)(void);
-};
-
-static struct group groups[] = {
-    {"proc", group_proc},     {"exec", group_exec},     {"files", group_files},
-    {"pipe", group_pipe},     {"badptr", group_badptr}, {"badfd", group_badfd},
+static struct tl_group groups[] = {
+    {"proc", group_proc},     {"exec", group_exec},       {"files", group_files},
+    {"pipe", group_pipe},     {"badptr", group_badptr},   {"badfd", group_badfd},
     {"badlen", group_badlen}, {"badpath", group_badpath},
 };
 
@@ -1022,21 +900,8 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-  int ran = 0;
-  if (argc != 2)
+  tl_set_program("syscalltest");
+  if (argc != 2 || tl_run_groups(groups, NGROUPS, argv[1]) == 0)
     usage();
-  for (int i = 0; i < NGROUPS; i++) {
-    if (strcmp(argv[1], "all") != 0 && strcmp(argv[1], groups[i].name) != 0)
-      continue;
-    group_name = groups[i].name;
-    groups[i].run();
-    ran++;
-  }
-  if (ran == 0)
-    usage();
-  if (failures == 0)
-    printf("syscalltest %s: ALL OK\n", argv[1]);
-  else
-    printf("syscalltest %s: %d FAILED\n", argv[1], failures);
-  exit(failures == 0 ? 0 : 1);
+  tl_finish(argv[1], tl_failures());
 }
