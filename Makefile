@@ -50,7 +50,7 @@ UPROGS := \
 	$U/_zombie $U/_addrspace $U/_libctest $U/_malloctest \
 	$U/_pmap $U/_vmprint $U/_segv $U/_cowtest $U/_mmaptest $U/_alloctest \
 	$U/_ps $U/_schedtest $U/_semtest $U/_spintest \
-	$U/_mapdemo
+	$U/_mapdemo $U/_fuzz
 
 .PHONY: all qemu qemu-gdb gdb grade bench deps clean qemu-cmd hosttest
 all: deps $K/kernel fs.img

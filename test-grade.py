@@ -782,6 +782,13 @@ def shell_tests():
 
 def program_tests():
     """The test programs in user/ (syscalltest, faulttest, ...)."""
+    qemu_test("fuzz", 6, "random system calls with hostile arguments: no panic, no leak",
+              steps=["fuzz 60 300", "echo still-alive"],
+              expect=[r"^fuzz: 60 rounds of 300 random system calls$",
+                      r"^fuzz: free pages afterwards: OK$",
+                      r"^fuzz: ALL OK$",
+                      r"^still-alive$"],
+              forbid=[r"FAILED"], timeout=120)
     for group in SYSCALL_GROUPS:
         qemu_test("syscalltest-" + group, 3,
                   "system calls: %s group" % group,
