@@ -39,7 +39,9 @@ Add an entry to the tables near the end of this file (`shell_tests`,
 
 - steps: lines typed at the shell prompt, one per prompt. A step may also be
   Wait(r"regex"): wait until that regex appears in the output (for output
-  from a background command) before typing the next line.
+  from a background command) before typing the next line. End the regex
+  with \n, not $, to wait for a whole line: $ also matches at the end of
+  the output received so far, which may stop in the middle of a line.
 - expect: Python regexes searched in the whole output with re.MULTILINE, so
   ^ and $ match at line boundaries. Anchor patterns with ^: the console
   echoes each typed line after the prompt ("$ hello world"), and an
@@ -775,7 +777,8 @@ def shell_tests():
               expect=[wc_line(2, 2, 6), r"^q1\nq2$"])
     qemu_test("background", 3, "& does not wait; the job finishes later",
               steps=["(sleeptest; echo bg-done) &", "echo fg-first",
-                     Wait(r"^bg-done$")],
+                     Wait(r"^bg-done\n")],  # the whole line: $ also matches
+                                              # the end of output so far
               expect=[r"^fg-first$(?:\n.*)*\nbg-done$",
                       r"^sleeptest: OK$"])
 
