@@ -25,9 +25,12 @@ printf "walkthrough: a7 = %d\n", $a7
 printf "walkthrough: priv at uservec = %d\n", $priv
 delete
 
-# 2. Into the C dispatcher, syscall() in kernel/syscall.c, on this hart.
-set $walk_hart = $_thread
-tbreak syscall if $_thread == $walk_hart
+# 2. Into the C dispatcher, syscall() in kernel/syscall.c, for this
+# process. The process is named by its page table ($satp, the same in user
+# and kernel mode), not by the hart: user_trap enables interrupts before it
+# calls syscall(), so a timer interrupt may move the process to another hart.
+set $walk_satp = $satp
+tbreak syscall if $satp == $walk_satp
 continue
 printf "walkthrough: stopped in "
 info symbol $pc
