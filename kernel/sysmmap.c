@@ -40,28 +40,25 @@ range_free(struct proc *p, uint64 lo, uint64 hi)
 
 // The highest page-aligned start of a free gap of len bytes below
 // mmap_top() and above the heap's current end. 0 if there is none.
+// Top-down: try the window just below `top`; if regions overlap it, no
+// window ending above the lowest of them can be free either, so try again
+// just below that one.
 static uint64
 find_gap(struct proc *p, uint64 len)
 {
   struct vma *heap = vma_heap(p);
   uint64 floor = heap ? heap->end : USER_TEXT_BASE;
-  uint64 top = mmap_top();
-  // Try just below each region's start, from the top down.
-  for (;;) {
-    if (top < floor + len)
-      return 0;
+  for (uint64 top = mmap_top(); top >= floor + len;) {
     uint64 start = top - len;
-    uint64 next_top = 0;
+    struct vma *lowest = 0; // the lowest region overlapping [start, top)
     for (struct vma *v = p->vmas; v; v = v->next)
-      if (v->start < top && start < v->end && v->start > next_top)
-        next_top = v->start; // overlaps: try below the lowest overlap
-    if (next_top == 0 && range_free(p, start, top))
+      if (v->start < top && start < v->end && (lowest == 0 || v->start < lowest->start))
+        lowest = v;
+    if (lowest == 0)
       return start;
-    top = next_top ? next_top : start;
-    for (struct vma *v = p->vmas; v; v = v->next)
-      if (v->start < top && top <= v->end)
-        top = v->start;
+    top = lowest->start;
   }
+  return 0;
 }
 
 // The open regular file behind fd for mmap, or 0.
