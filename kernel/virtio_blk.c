@@ -100,8 +100,7 @@ struct virtio_blk_req {
 // Locks: [lock] disk.lock; the rings are shared with the device.
 static struct {
   struct spinlock lock;
-  uint64 base_pa;            // [I] MMIO registers of our slot
-  int irq;                   // [I]
+  uint64 base_pa;            // [I] MMIO registers of slot 0
   struct virtq_desc *desc;   // [lock] one page each
   struct virtq_avail *avail; // [lock]
   struct virtq_used *used;   // [lock]
@@ -115,21 +114,6 @@ static struct {
 } disk;
 
 #define REG(off) (*(volatile uint32 *)P2V(disk.base_pa + (off)))
-
-// Find the virtio-mmio slot holding a block device. Returns 0 or -1.
-static int
-find_disk(void)
-{
-  for (int slot = 0; slot < VIRTIO_MMIO_SLOTS; slot++) {
-    disk.base_pa = VIRTIO_MMIO_PA(slot);
-    if (REG(VIRTIO_MMIO_MAGIC) == VIRTIO_MAGIC &&
-        REG(VIRTIO_MMIO_DEVICE_ID) == VIRTIO_DEVICE_BLOCK) {
-      disk.irq = VIRTIO0_IRQ + slot;
-      return 0;
-    }
-  }
-  return -1;
-}
 
 // Set up virtqueue 0 with freshly allocated rings.
 static void
@@ -162,8 +146,12 @@ void
 virtio_blk_init(void)
 {
   spin_init(&disk.lock, "virtio_blk");
-  if (find_disk() < 0)
-    panic("virtio_blk: no disk (is QEMU given -device virtio-blk-device?)");
+  // The disk must be in slot 0, whose interrupt (VIRTIO0_IRQ) the PLIC
+  // and trap.c route here: QEMU's bus=virtio-mmio-bus.0 puts it there.
+  disk.base_pa = VIRTIO_MMIO_PA(0);
+  if (REG(VIRTIO_MMIO_MAGIC) != VIRTIO_MAGIC || REG(VIRTIO_MMIO_DEVICE_ID) != VIRTIO_DEVICE_BLOCK)
+    panic("virtio_blk: no disk in virtio-mmio slot 0 "
+          "(-device virtio-blk-device,...,bus=virtio-mmio-bus.0)");
   if (REG(VIRTIO_MMIO_VERSION) != VIRTIO_VERSION_MODERN)
     panic("virtio_blk: legacy device (use -global virtio-mmio.force-legacy=false)");
 
