@@ -414,16 +414,13 @@ pick_next(void)
 // device, or the IPI make_runnable sends) ends wfi even so, and is then
 // taken when interrupts come back on.
 static void
-idle_wait(struct cpu *c)
+idle_wait(void)
 {
   uint64 bit = 1UL << cpuid();
   intr_off();
   __atomic_fetch_or(&idle_harts, bit, __ATOMIC_SEQ_CST);
-  if (!runq_nonempty()) { // re-checked after announcing we are idle
-    uint64 t0 = r_time();
+  if (!runq_nonempty()) // re-checked after announcing we are idle
     asm volatile("wfi");
-    c->idle_ticks += r_time() - t0;
-  }
   __atomic_fetch_and(&idle_harts, ~bit, __ATOMIC_SEQ_CST);
   intr_on();
 }
@@ -454,7 +451,7 @@ scheduler(void)
     intr_on(); // let devices interrupt between processes
     struct proc *p = pick_next();
     if (p == 0) {
-      idle_wait(c);
+      idle_wait();
       continue;
     }
     run_accounting(p);

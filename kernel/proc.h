@@ -20,8 +20,6 @@ struct cpu {
   int noff;               // depth of push_off() nesting
   int intena;             // were interrupts enabled before push_off()?
   int online;             // has this hart finished booting?
-  uint64 ticks;           // timer interrupts taken by this hart
-  uint64 idle_ticks;      // ... of which while idle in wfi
 };
 
 extern struct cpu cpus[NCPU];

@@ -74,7 +74,6 @@ trap_init_hart(void)
 static void
 timer_intr(void)
 {
-  mycpu()->ticks++;
   if (cpuid() == timekeeper_hart) {
     // ticks follows the clock: if interrupts came late, it catches up.
     uint64 now = (r_time() - boot_time) / tick_interval;
